@@ -1,0 +1,110 @@
+//! The runtime's own locks, on Linux futexes (Go's lock_futex.go).
+//!
+//! `Mutex<T>`: a three-state futex mutex (unlocked, locked, locked with
+//! sleepers). Uncontended lock and unlock are one atomic each; a contended
+//! lock spins briefly, then sleeps in the kernel.
+//!
+//! It is for runtime code running on Ms: it blocks the whole thread, never
+//! just a goroutine.
+
+use core::cell::UnsafeCell;
+use core::ops::{Deref, DerefMut};
+use core::sync::atomic::{AtomicU32, Ordering};
+
+use rustix::thread::futex;
+
+use crate::panic::throw;
+
+const UNLOCKED: u32 = 0;
+const LOCKED: u32 = 1;
+const SLEEPING: u32 = 2;
+
+/// Spins before sleeping, each a short pause.
+const ACTIVE_SPIN: u32 = 4;
+const ACTIVE_SPIN_CNT: u32 = 30;
+
+/// A mutual-exclusion lock around a T, for runtime data.
+pub struct Mutex<T> {
+    key: AtomicU32,
+    data: UnsafeCell<T>,
+}
+
+// SAFETY: the data is only reached through a guard, and only one guard
+// exists at a time: that is what the key ensures.
+unsafe impl<T: Send> Sync for Mutex<T> {}
+unsafe impl<T: Send> Send for Mutex<T> {}
+
+impl<T> Mutex<T> {
+    pub const fn new(data: T) -> Mutex<T> {
+        Mutex { key: AtomicU32::new(UNLOCKED), data: UnsafeCell::new(data) }
+    }
+
+    pub fn lock(&self) -> MutexGuard<'_, T> {
+        if self.key.compare_exchange(UNLOCKED, LOCKED, Ordering::Acquire, Ordering::Relaxed).is_err() {
+            self.lock_slow();
+        }
+        MutexGuard { lock: self }
+    }
+
+    #[cold]
+    fn lock_slow(&self) {
+        // From here on the key is set to SLEEPING whenever we take it, since
+        // we cannot know whether others still sleep.
+        let mut wait = LOCKED;
+        loop {
+            for _ in 0..ACTIVE_SPIN {
+                for _ in 0..ACTIVE_SPIN_CNT {
+                    core::hint::spin_loop();
+                }
+                if self.key.load(Ordering::Relaxed) == UNLOCKED
+                    && self.key.compare_exchange(UNLOCKED, wait, Ordering::Acquire, Ordering::Relaxed).is_ok()
+                {
+                    return;
+                }
+            }
+            wait = SLEEPING;
+            if self.key.swap(SLEEPING, Ordering::Acquire) == UNLOCKED {
+                return;
+            }
+            // Sleep while the key is SLEEPING; EAGAIN (it changed) and EINTR
+            // are both reasons to look again.
+            let _ = futex::wait(&self.key, futex::Flags::PRIVATE, SLEEPING, None);
+        }
+    }
+
+    fn unlock(&self) {
+        match self.key.swap(UNLOCKED, Ordering::Release) {
+            UNLOCKED => throw("unlock of unlocked lock"),
+            SLEEPING => {
+                let _ = futex::wake(&self.key, futex::Flags::PRIVATE, 1);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Proof of holding a Mutex; unlocks on drop.
+pub struct MutexGuard<'a, T> {
+    lock: &'a Mutex<T>,
+}
+
+impl<T> Deref for MutexGuard<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: the guard holds the lock, so no other reference exists.
+        unsafe { &*self.lock.data.get() }
+    }
+}
+
+impl<T> DerefMut for MutexGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: as above, and the guard is borrowed mutably.
+        unsafe { &mut *self.lock.data.get() }
+    }
+}
+
+impl<T> Drop for MutexGuard<'_, T> {
+    fn drop(&mut self) {
+        self.lock.unlock();
+    }
+}

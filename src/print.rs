@@ -1,0 +1,109 @@
+//! Writing to file descriptors: `print!`, `println!`, `eprint!`,
+//! `eprintln!`, and the unbuffered `write_all` they end in.
+//!
+//! Each macro call formats into a buffer on the caller's stack and writes
+//! it out with as few write(2) calls as it takes (one for a line of up to
+//! 512 bytes), so lines from different threads do not interleave. Nothing
+//! here allocates, so it is safe from the first instruction of rt0 to the
+//! last words of a crash.
+
+use core::fmt;
+
+use rustix::fd::BorrowedFd;
+use rustix::io::Errno;
+
+pub const STDOUT: i32 = 1;
+pub const STDERR: i32 = 2;
+
+/// Writes all of `bytes` to `fd`, retrying partial writes and EINTR.
+pub fn write_all(fd: i32, mut bytes: &[u8]) -> Result<(), Errno> {
+    // SAFETY: a raw fd number is only passed to write(2); if it is not
+    // open the kernel says EBADF, nothing is closed or dup'd.
+    let fd = unsafe { BorrowedFd::borrow_raw(fd) };
+    while !bytes.is_empty() {
+        match rustix::io::write(fd, bytes) {
+            Ok(n) => bytes = &bytes[n..],
+            Err(Errno::INTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// A formatting sink that buffers on the stack and flushes to an fd.
+pub struct FdWriter {
+    fd: i32,
+    len: usize,
+    buf: [u8; 512],
+}
+
+impl FdWriter {
+    pub const fn new(fd: i32) -> FdWriter {
+        FdWriter { fd, len: 0, buf: [0; 512] }
+    }
+
+    pub fn flush(&mut self) {
+        // Output errors are ignored, as Go's print does: a program whose
+        // stdout is gone keeps going (or dies of SIGPIPE).
+        let _ = write_all(self.fd, &self.buf[..self.len]);
+        self.len = 0;
+    }
+
+    pub fn write_bytes(&mut self, mut b: &[u8]) {
+        while !b.is_empty() {
+            if self.len == self.buf.len() {
+                self.flush();
+            }
+            let n = b.len().min(self.buf.len() - self.len);
+            self.buf[self.len..self.len + n].copy_from_slice(&b[..n]);
+            self.len += n;
+            b = &b[n..];
+        }
+    }
+}
+
+impl fmt::Write for FdWriter {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.write_bytes(s.as_bytes());
+        Ok(())
+    }
+}
+
+impl Drop for FdWriter {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}
+
+/// Formats `args` to `fd`. The machinery behind the print macros.
+#[doc(hidden)]
+pub fn print_to(fd: i32, args: fmt::Arguments) {
+    let mut w = FdWriter::new(fd);
+    let _ = fmt::Write::write_fmt(&mut w, args);
+}
+
+/// Prints to standard output.
+#[macro_export]
+macro_rules! print {
+    ($($arg:tt)*) => { $crate::print::print_to($crate::print::STDOUT, format_args!($($arg)*)) };
+}
+
+/// Prints a line to standard output.
+#[macro_export]
+macro_rules! println {
+    () => { $crate::print::print_to($crate::print::STDOUT, format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::print::print_to($crate::print::STDOUT, format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+/// Prints to standard error.
+#[macro_export]
+macro_rules! eprint {
+    ($($arg:tt)*) => { $crate::print::print_to($crate::print::STDERR, format_args!($($arg)*)) };
+}
+
+/// Prints a line to standard error, like Go's builtin println.
+#[macro_export]
+macro_rules! eprintln {
+    () => { $crate::print::print_to($crate::print::STDERR, format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::print::print_to($crate::print::STDERR, format_args!("{}\n", format_args!($($arg)*))) };
+}

@@ -1,0 +1,64 @@
+//! The raw system calls rustix does not offer (or offers only in its
+//! private runtime module), typed. Each is one `syscall` instruction.
+
+use core::arch::asm;
+
+use linux_raw_sys::general::{__NR_arch_prctl, __NR_clock_gettime, __NR_exit_group};
+
+/// ARCH_GET_FS, missing from linux-raw-sys on x86-64.
+const ARCH_GET_FS: usize = 0x1003;
+
+/// Ends the process with `code`, whatever its threads are doing.
+pub fn exit_group(code: i32) -> ! {
+    // SAFETY: exit_group takes one integer and does not return.
+    unsafe {
+        asm!("syscall", in("rax") __NR_exit_group, in("rdi") code as isize, options(noreturn, nostack));
+    }
+}
+
+/// The %fs base of this thread, read back from the kernel.
+pub fn arch_prctl_get_fs() -> usize {
+    let mut fs: usize = 0;
+    let ret: isize;
+    // SAFETY: the kernel writes one word to &fs, which is live and ours.
+    unsafe {
+        asm!("syscall", inlateout("rax") __NR_arch_prctl as isize => ret,
+             in("rdi") ARCH_GET_FS, in("rsi") &raw mut fs,
+             lateout("rcx") _, lateout("r11") _, options(nostack));
+    }
+    if ret < 0 { 0 } else { fs }
+}
+
+/// clock_gettime(CLOCK_MONOTONIC) in nanoseconds.
+pub fn clock_gettime_monotonic() -> i64 {
+    #[repr(C)]
+    struct Timespec {
+        sec: i64,
+        nsec: i64,
+    }
+    let mut ts = Timespec { sec: 0, nsec: 0 };
+    // SAFETY: the kernel writes a timespec to &ts, which is live and ours.
+    unsafe {
+        asm!("syscall", inlateout("rax") __NR_clock_gettime as isize => _,
+             in("rdi") linux_raw_sys::general::CLOCK_MONOTONIC as usize, in("rsi") &raw mut ts,
+             lateout("rcx") _, lateout("r11") _, options(nostack));
+    }
+    ts.sec * 1_000_000_000 + ts.nsec
+}
+
+/// MADV_GUARD_INSTALL (Linux 6.13): make pages fault on access without
+/// splitting the mapping. Not yet in linux-raw-sys.
+const MADV_GUARD_INSTALL: usize = 102;
+
+/// madvise(addr, len, MADV_GUARD_INSTALL).
+pub fn madvise_guard_install(addr: *mut core::ffi::c_void, len: usize) -> Result<(), rustix::io::Errno> {
+    let ret: isize;
+    // SAFETY: installing guards only makes pages inaccessible; the caller
+    // owns the range.
+    unsafe {
+        asm!("syscall", inlateout("rax") linux_raw_sys::general::__NR_madvise as isize => ret,
+             in("rdi") addr, in("rsi") len, in("rdx") MADV_GUARD_INSTALL,
+             lateout("rcx") _, lateout("r11") _, options(nostack));
+    }
+    if ret < 0 { Err(rustix::io::Errno::from_raw_os_error(-ret as i32)) } else { Ok(()) }
+}

@@ -1,0 +1,77 @@
+//! The system calls of a whole run, seen by strace: gort's start-up is its
+//! own, with nothing of a libc or a dynamic loader in it.
+
+mod common;
+use common::*;
+
+/// strace's log of a run of `prog args`, one call per line, plus the exit.
+fn trace(prog: &std::path::Path, args: &[&str], env: &[&str]) -> Vec<String> {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let log = std::env::temp_dir().join(format!("gort-strace-{}-{n}.txt", std::process::id()));
+    let mut a: Vec<String> = vec!["-o".into(), log.display().to_string(), "env".into(), "-i".into()];
+    a.extend(env.iter().map(|s| s.to_string()));
+    a.push(prog.display().to_string());
+    a.extend(args.iter().map(|s| s.to_string()));
+    let out = tool("strace", &a);
+    let text = std::fs::read_to_string(&log).unwrap_or_else(|e| panic!("strace log: {e}\n{out}"));
+    let _ = std::fs::remove_file(&log);
+    // The log starts with env's own life; ours begins at the execve of prog.
+    let lines: Vec<String> = text.lines().map(String::from).collect();
+    let start = lines
+        .iter()
+        .rposition(|l| l.starts_with("execve(") && l.contains(&*prog.display().to_string()))
+        .unwrap_or_else(|| panic!("no execve of the program:\n{text}"));
+    lines[start..].to_vec()
+}
+
+#[test]
+fn first_call_sets_fs_and_last_is_exit_group_0() {
+    let calls = trace(&bin!("hello"), &[], &[]);
+    assert!(calls[0].ends_with("= 0"), "execve succeeded: {}", calls[0]);
+    assert!(calls[1].starts_with("arch_prctl(ARCH_SET_FS, 0x"), "first call after execve:\n{}", calls.join("\n"));
+    let n = calls.len();
+    assert_eq!(calls[n - 2], "exit_group(0)                           = ?", "{}", calls.join("\n"));
+    assert_eq!(calls[n - 1], "+++ exited with 0 +++");
+}
+
+#[test]
+fn nothing_of_a_libc_start_up() {
+    let calls = trace(&bin!("hello"), &[], &[]);
+    let all = calls.join("\n");
+    for libc in ["brk(", "ld.so", "libc.so", "access(", "openat(AT_FDCWD, \"/etc", "set_tid_address(", "set_robust_list(", "rseq(", "prlimit64("] {
+        assert!(!all.contains(libc), "{libc} in\n{all}");
+    }
+    // One thread, one process: nothing cloned before main ends.
+    assert!(!all.contains("clone"), "{all}");
+    // A small start-up: every call is accounted for in the README.
+    assert!(calls.len() <= 20, "{} calls:\n{all}", calls.len());
+}
+
+#[test]
+fn closed_standard_fds_are_reopened_on_dev_null() {
+    // sh closes 0, 1 and 2, then execs the program under strace's eye.
+    let out = std::env::temp_dir().join(format!("gort-fds-{}.txt", std::process::id()));
+    let log = std::env::temp_dir().join(format!("gort-fds-strace-{}.txt", std::process::id()));
+    let script = "exec strace -o \"$2\" -e trace=fcntl,open,openat \"$0\" \"$1\" <&- >&- 2>&-";
+    let status = std::process::Command::new("sh")
+        .args(["-c", script])
+        .arg(bin!("fdstat"))
+        .arg(&out)
+        .arg(&log)
+        .status()
+        .expect("sh");
+    // strace itself holds no std fds then; what the program saw is in $out.
+    assert!(status.success(), "{status}");
+    let report = std::fs::read_to_string(&out).expect("fdstat's report");
+    assert_eq!(report, "0 /dev/null\n1 /dev/null\n2 /dev/null\n");
+    let calls = std::fs::read_to_string(&log).expect("strace log");
+    for fd in 0..3 {
+        assert!(calls.lines().any(|l| l.starts_with(&format!("fcntl({fd}, F_GETFD)")) && l.contains("= -1 EBADF")), "{calls}");
+        assert!(
+            calls.lines().any(|l| l.contains("\"/dev/null\", O_RDWR") && l.ends_with(&format!(" = {fd}"))),
+            "{calls}"
+        );
+    }
+    let _ = (std::fs::remove_file(&out), std::fs::remove_file(&log));
+}
