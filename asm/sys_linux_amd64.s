@@ -25,4 +25,50 @@ settls:
 	ud2
 	.size	settls, . - settls
 
+# clone(flags: u64 in %rdi, stk: usize in %rsi, mp: *mut M in %rdx,
+#       gp: *mut G in %rcx, f: extern "C" fn() -> ! in %r8) -> i64
+# Go's runtime·clone: start a thread on stack stk with %fs at &mp.tls[1]
+# (CLONE_SETTLS), whose first act is to make gp current and call f. In
+# the parent, returns the child's tid or -errno.
+	.globl	clone
+	.type	clone, @function
+clone:
+	movq	%rdx, %r13		# mp, gp and f survive the syscall in
+	movq	%rcx, %r9		# registers the child inherits
+	movq	%r8, %r12
+	leaq	m_tls+8(%r13), %r8	# tls: the new thread pointer, &mp.tls[1]
+	xorl	%edx, %edx		# no parent tid
+	xorl	%r10d, %r10d		# no child tid
+	pushq	%r12			# callee-saved in the parent
+	pushq	%r13
+	movl	$SYS_clone, %eax
+	syscall
+	testq	%rax, %rax
+	jz	1f
+	popq	%r13			# parent: done
+	popq	%r12
+	ret
+1:	# Child: on the new stack, with %fs set; nothing else is ours yet.
+	xorl	%ebp, %ebp		# outermost frame
+	movq	%r9, %fs:-8		# getg() == gp (the M's g0)
+	call	*%r12			# f: mstart, never returns
+	movl	$111, %edi		# if it did: exit this thread, loudly
+	movl	$SYS_exit, %eax
+	syscall
+	ud2
+	.size	clone, . - clone
+
+# exit_thread(wait: *mut u32 in %rdi) -> !
+# End this thread. Once the store to *wait is visible, nothing runs on
+# this thread's stack any more, so another thread may free it.
+	.globl	exit_thread
+	.type	exit_thread, @function
+exit_thread:
+	movl	$0, (%rdi)		# the stack is no longer in use
+	xorl	%edi, %edi
+	movl	$SYS_exit, %eax		# this thread only, not the process
+	syscall
+	ud2
+	.size	exit_thread, . - exit_thread
+
 	.section .note.GNU-stack, "", @progbits

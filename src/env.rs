@@ -199,6 +199,10 @@ pub struct DebugVars {
     pub inittrace: i32,
     /// boottrace=1: each bootstrap step and its values (gort's own).
     pub boottrace: i32,
+    /// schedtrace=N: sysmon prints a SCHED line every N ms.
+    pub schedtrace: i32,
+    /// scheddetail=1: schedtrace prints every P, M and G.
+    pub scheddetail: i32,
 }
 
 /// Go's parsegodebug: comma-separated key=value fields, left to right, so
@@ -213,6 +217,8 @@ pub fn parsedebugvars(godebug: &[u8]) -> DebugVars {
         match key {
             b"inittrace" => d.inittrace = n,
             b"boottrace" => d.boottrace = n,
+            b"schedtrace" => d.schedtrace = n,
+            b"scheddetail" => d.scheddetail = n,
             _ => {}
         }
     }
@@ -253,7 +259,7 @@ pub fn parse_traceback(v: &[u8]) -> Traceback {
 }
 
 /// GODEBUG as parsed at start-up.
-pub static DEBUG: BootCell<DebugVars> = BootCell::new(DebugVars { inittrace: 0, boottrace: 0 });
+pub static DEBUG: BootCell<DebugVars> = BootCell::new(DebugVars { inittrace: 0, boottrace: 0, schedtrace: 0, scheddetail: 0 });
 /// GOTRACEBACK as parsed at start-up.
 pub static TRACEBACK: BootCell<Traceback> = BootCell::new(Traceback::DEFAULT);
 
@@ -298,10 +304,12 @@ mod tests {
     #[test]
     fn godebug_last_wins_and_garbage_ignored() {
         let d = parsedebugvars(b"inittrace=1,,=,boottrace,junk=9,inittrace=x,boottrace=2,inittrace=3");
-        assert_eq!(d, DebugVars { inittrace: 3, boottrace: 2 });
+        assert_eq!(d, DebugVars { inittrace: 3, boottrace: 2, ..Default::default() });
+        let d = parsedebugvars(b"schedtrace=1000,scheddetail=1");
+        assert_eq!((d.schedtrace, d.scheddetail), (1000, 1));
         assert_eq!(parsedebugvars(b"inittrace=1=2"), DebugVars::default());
         assert_eq!(parsedebugvars(b"INITTRACE=1"), DebugVars::default());
-        assert_eq!(parsedebugvars(b"\xff\xfe,inittrace=1"), DebugVars { inittrace: 1, boottrace: 0 });
+        assert_eq!(parsedebugvars(b"\xff\xfe,inittrace=1"), DebugVars { inittrace: 1, ..Default::default() });
     }
 
     #[test]

@@ -31,15 +31,21 @@ pub mod print;
 mod proc;
 mod runq;
 mod runtime2;
+mod sema;
 mod stack;
+pub mod sync;
 mod sys_linux_amd64;
+mod sysmon;
 mod time;
 
 pub use env::{args, environ, getenv};
 pub use init::InitTask;
 pub use print::write_all;
-pub use proc::exit;
-pub use time::nanotime;
+pub use proc::{
+    block, exit, go, gomaxprocs, gosched, lock_os_thread, num_goroutine, set_max_threads, unlock_os_thread,
+};
+pub use stack::set_stack_size;
+pub use time::{nanotime, sleep};
 
 /// The number of CPUs the process may use, counted at start-up.
 pub fn num_cpu() -> i32 {

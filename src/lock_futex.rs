@@ -4,8 +4,11 @@
 //! sleepers). Uncontended lock and unlock are one atomic each; a contended
 //! lock spins briefly, then sleeps in the kernel.
 //!
-//! It is for runtime code running on Ms: it blocks the whole thread, never
-//! just a goroutine.
+//! `Note`: a one-shot event an M sleeps on (`notesleep`) until another
+//! wakes it (`notewakeup`), optionally with a deadline.
+//!
+//! Both are for runtime code running on Ms: they block the whole thread,
+//! never just a goroutine. Goroutines park with gopark instead.
 
 use core::cell::UnsafeCell;
 use core::ops::{Deref, DerefMut};
@@ -72,6 +75,15 @@ impl<T> Mutex<T> {
         }
     }
 
+    /// Unlocks a lock whose guard was forgotten: for gopark callbacks,
+    /// which release a lock on g0 after the goroutine holding it parked.
+    ///
+    /// # Safety
+    /// The lock is held, and its guard was `mem::forget`-ed.
+    pub unsafe fn force_unlock(&self) {
+        self.unlock();
+    }
+
     fn unlock(&self) {
         match self.key.swap(UNLOCKED, Ordering::Release) {
             UNLOCKED => throw("unlock of unlocked lock"),
@@ -106,5 +118,56 @@ impl<T> DerefMut for MutexGuard<'_, T> {
 impl<T> Drop for MutexGuard<'_, T> {
     fn drop(&mut self) {
         self.lock.unlock();
+    }
+}
+
+/// A one-shot sleep/wake-up event for Ms (Go's note). The key is 0
+/// (clear) or 1 (woken). A wake-up that comes before the sleep is not
+/// lost: the sleeper finds the key set and does not sleep.
+pub struct Note {
+    key: AtomicU32,
+}
+
+impl Note {
+    pub const fn new() -> Note {
+        Note { key: AtomicU32::new(0) }
+    }
+
+    /// Makes the note ready to be slept on again. Only the sleeper clears,
+    /// and only once it has seen the wake-up.
+    pub fn clear(&self) {
+        self.key.store(0, Ordering::Relaxed);
+    }
+
+    /// Wakes the sleeper, now or when it comes to sleep. At most once per
+    /// clear: a second wake-up is a runtime bug.
+    pub fn wakeup(&self) {
+        if self.key.swap(1, Ordering::Release) != 0 {
+            throw("notewakeup - double wakeup");
+        }
+        let _ = futex::wake(&self.key, futex::Flags::PRIVATE, 1);
+    }
+
+    /// Sleeps until `wakeup`. Runs on g0: it blocks the whole thread.
+    pub fn sleep(&self) {
+        while self.key.load(Ordering::Acquire) == 0 {
+            let _ = futex::wait(&self.key, futex::Flags::PRIVATE, 0, None);
+        }
+    }
+
+    /// Sleeps until `wakeup` or until nanotime reaches `deadline`.
+    /// Returns whether it was woken.
+    pub fn sleep_until(&self, deadline: i64) -> bool {
+        loop {
+            if self.key.load(Ordering::Acquire) != 0 {
+                return true;
+            }
+            let left = deadline - crate::time::nanotime();
+            if left <= 0 {
+                return false;
+            }
+            let ts = futex::Timespec { tv_sec: left / 1_000_000_000, tv_nsec: left % 1_000_000_000 };
+            let _ = futex::wait(&self.key, futex::Flags::PRIVATE, 0, Some(&ts));
+        }
     }
 }

@@ -1,15 +1,22 @@
-//! What gort asks of Linux at start-up: the auxiliary vector (sysargs),
-//! the CPU count (osinit), and the standard descriptors (checkfds).
+//! What gort asks of Linux: the auxiliary vector (sysargs), the CPU
+//! count (osinit), the standard descriptors (checkfds), threads
+//! (newosproc, exit_thread_of) and their signal masks.
 
-use core::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicI32, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 
 use linux_raw_sys::auxvec::{AT_HWCAP, AT_NULL, AT_PAGESZ, AT_RANDOM, AT_SECURE, AT_SYSINFO_EHDR};
 use rustix::fd::{BorrowedFd, IntoRawFd};
 use rustix::fs::{Mode, OFlags};
 use rustix::io::Errno;
 
+use linux_raw_sys::general::{
+    CLONE_FILES, CLONE_FS, CLONE_SETTLS, CLONE_SIGHAND, CLONE_SYSVSEM, CLONE_THREAD, CLONE_VM, SIG_SETMASK,
+};
+
 use crate::env::Argv;
 use crate::panic::throw;
+use crate::runtime2::{G, M};
+use crate::sys_linux_amd64::rt_sigprocmask;
 
 /// From the auxv: the page size (AT_PAGESZ).
 pub static PHYS_PAGE_SIZE: AtomicUsize = AtomicUsize::new(0);
@@ -114,4 +121,73 @@ pub fn checkfds() {
             }
         }
     }
+}
+
+/// The signal mask the process started with (Go's initSigmask); every new
+/// M installs it in minit.
+static INIT_SIGMASK: AtomicU64 = AtomicU64::new(0);
+
+/// Go's sigsave: remember the inherited signal mask. Runs in schedinit.
+pub fn sigsave() {
+    let mut old = 0;
+    rt_sigprocmask(SIG_SETMASK, None, Some(&mut old));
+    INIT_SIGMASK.store(old, Ordering::Relaxed);
+}
+
+/// Go's minitSignalMask: a new thread starts with everything blocked
+/// (newosproc); give it the process's own mask.
+pub fn minit_signal_mask() {
+    let mask = INIT_SIGMASK.load(Ordering::Relaxed);
+    rt_sigprocmask(SIG_SETMASK, Some(&mask), None);
+}
+
+// The asm reaches only the fields pinned in asm/go_asm.inc.
+#[allow(improper_ctypes)]
+unsafe extern "C" {
+    fn clone(flags: u64, stk: usize, mp: *mut M, gp: *mut G, f: extern "C" fn() -> !) -> i64;
+    fn exit_thread(wait: *const AtomicU32) -> !;
+}
+
+/// The clone flags of every M: a thread sharing everything, with its own
+/// TLS (Go's cloneFlags).
+const CLONE_FLAGS: u64 = (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_SYSVSEM | CLONE_THREAD | CLONE_SETTLS) as u64;
+
+/// Go's newosproc: start mp's thread, on its g0 stack, in mstart. All
+/// signals stay blocked across clone, so the child takes none before it
+/// has a g (minit restores the mask).
+pub fn newosproc(mp: *mut M) {
+    // SAFETY: mp was made by allocm: its g0 has a stack and nothing runs
+    // on it yet.
+    let (g0, stk) = unsafe { ((*mp).g0, (*(*mp).g0).stack.hi) };
+    let all = !0u64;
+    let mut old = 0;
+    rt_sigprocmask(SIG_SETMASK, Some(&all), Some(&mut old));
+    // SAFETY: clone starts a thread on a stack that is ours alone, with
+    // %fs at mp.tls; it calls mstart, which never returns.
+    let ret = unsafe { clone(CLONE_FLAGS, stk, mp, g0, crate::proc::mstart) };
+    rt_sigprocmask(SIG_SETMASK, Some(&old), None);
+    if ret < 0 {
+        let have = crate::proc::sched.lock.lock().mcount() - 1;
+        crate::eprintln!("runtime: failed to create new OS thread (have {have} already; errno={})", -ret);
+        if -ret == linux_raw_sys::errno::EAGAIN as i64 {
+            crate::eprintln!("runtime: may need to increase max user processes (ulimit -u)");
+        }
+        throw("newosproc");
+    }
+}
+
+/// Ends the calling thread (not the process); its g0 stack may be freed
+/// once mp.free_wait reads 0. Never returns.
+pub fn exit_thread_of(mp: *mut M) -> ! {
+    // Block every signal: a handler must not run on a stack about to go.
+    rt_sigprocmask(SIG_SETMASK, Some(&!0u64), None);
+    // SAFETY: mp is this thread's M; exit_thread touches no stack after
+    // its store.
+    unsafe { exit_thread(&raw const (*mp).free_wait) }
+}
+
+/// Sleeps this thread for `us` microseconds (Go's usleep).
+pub fn usleep(us: u64) {
+    let ts = rustix::thread::Timespec { tv_sec: (us / 1_000_000) as i64, tv_nsec: ((us % 1_000_000) * 1000) as i64 };
+    let _ = rustix::thread::nanosleep(&ts);
 }

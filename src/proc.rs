@@ -46,8 +46,9 @@ use crate::init::{self, InitTask, Tracer};
 use crate::malloc::{self, INITTRACE};
 use crate::os_linux::NCPU;
 use crate::panic::throw;
-use crate::runtime2::{Funcval, G, Gobuf, Gstatus, M, P, Pstatus, Sched};
-use crate::stack::{self, STACK_SIZE};
+use crate::lock_futex::{Mutex, MutexGuard};
+use crate::runtime2::{AllP, Funcval, G, GQueue, Gobuf, Gstatus, M, P, Pstatus, Sched, SchedLocked, WaitReason, allp};
+use crate::stack;
 use crate::sys_linux_amd64::exit_group;
 use crate::time::nanotime;
 
@@ -85,9 +86,11 @@ const GOID_CACHE_BATCH: u64 = 16;
 /// Every this many schedule calls, a P looks at the global queue first.
 const GLOBAL_RUNQ_CHECK: u32 = 61;
 
+// The asm reaches only the fields pinned in asm/go_asm.inc.
+#[allow(improper_ctypes)]
 unsafe extern "C" {
     fn gogo(buf: *const Gobuf) -> !;
-    fn mcall(f: extern "C" fn(gp: *mut G) -> !) -> !;
+    fn mcall(f: extern "C" fn(gp: *mut G) -> !);
     fn goexit();
     /// The program's main, emitted by gort::main!.
     fn main_main();
@@ -182,10 +185,10 @@ pub extern "C" fn schedinit() {
     crate::boottrace!("schedinit: maxmcount={MAX_M_COUNT}");
 
     stack::stackinit();
-    crate::boottrace!("schedinit: stackinit: goroutine stacks of {} KiB, guard page below", STACK_SIZE >> 10);
+    crate::boottrace!("schedinit: stackinit: goroutine stacks of {} KiB, guard page below", stack::stack_size() >> 10);
     malloc::mallocinit();
     crate::boottrace!("schedinit: mallocinit: heap ready");
-    mcommoninit(&raw mut m0);
+    mcommoninit(&raw mut m0, -1);
     // SAFETY: m0 is initialised and only this thread touches it.
     crate::boottrace!("schedinit: mcommoninit: m0.id={}", unsafe { m0.id });
 
@@ -207,67 +210,161 @@ pub extern "C" fn schedinit() {
         d.inittrace, d.boottrace, t.level, t.all, t.crash
     );
     crate::os_linux::checkfds();
+    crate::os_linux::sigsave();
     crate::boottrace!("schedinit: checkfds: fds 0, 1 and 2 are open");
 
     let ncpu = NCPU.load(Ordering::Relaxed);
     let procs = env::gomaxprocs_from_env(env::getenv("GOMAXPROCS"), ncpu);
     crate::boottrace!("schedinit: GOMAXPROCS={procs} (ncpu={ncpu})");
-    if procresize(procs) {
+    let mut s = sched.lock.lock();
+    if !procresize(&mut s, procs).is_null() {
         throw("unknown runnable goroutine during bootstrap");
     }
+    crate::boottrace!(
+        "procresize: {procs} Ps at {:p}; P0 to m0, {} idle",
+        allp().ps.as_ptr(),
+        sched.npidle.load(Ordering::Relaxed)
+    );
 }
 
-/// Go's mcommoninit: give mp its id and put it on allm. Throws past the
-/// thread limit.
+/// Go's mcommoninit: give mp its id (a fresh one if `id` < 0) and its
+/// random state, and put it on allm. Past the thread limit, a fatal error.
 #[unsafe(no_mangle)]
 #[inline(never)]
-extern "C" fn mcommoninit(mp: *mut M) {
+extern "C" fn mcommoninit(mp: *mut M, id: i64) {
     let mut s = sched.lock.lock();
+    let id = if id >= 0 { id } else { mreserveid(&mut s) };
     // SAFETY: mp is not yet on allm, so no one else reaches it.
     unsafe {
-        (*mp).id = s.mnext;
-        s.mnext += 1;
-        if s.mnext > s.maxmcount {
-            crate::eprintln!("runtime: program exceeds {}-thread limit", s.maxmcount);
-            crate::panic::fatal("thread exhaustion");
-        }
+        (*mp).id = id;
+        (*mp).fastrand = startup_seed() ^ (id as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         (*mp).alllink = s.allm;
     }
     s.allm = mp;
 }
 
-/// Go's procresize, at bootstrap: make `nprocs` Ps, give P0 to this M
-/// and put the rest on the idle list. Returns whether any P had runnable
-/// goroutines (none can, yet). Runs on g0 with the world stopped.
+/// Go's mReserveID: the next M id, checked against the thread limit.
+/// Caller holds sched.lock.
+fn mreserveid(s: &mut SchedLocked) -> i64 {
+    let id = s.mnext;
+    s.mnext += 1;
+    checkmcount(s);
+    id
+}
+
+/// Go's checkmcount: too many threads is the program's fault.
+fn checkmcount(s: &SchedLocked) {
+    if s.mcount() > s.maxmcount {
+        crate::eprintln!("runtime: program exceeds {}-thread limit", s.maxmcount);
+        crate::panic::fatal("thread exhaustion");
+    }
+}
+
+/// The most Ms the program may have (Go's debug.SetMaxThreads). Returns
+/// the previous limit. Exceeding it is `fatal error: thread exhaustion`.
+pub fn set_max_threads(n: i64) -> i64 {
+    let mut s = sched.lock.lock();
+    let old = s.maxmcount;
+    s.maxmcount = n;
+    checkmcount(&s);
+    old
+}
+
+/// 64 bits from the kernel's AT_RANDOM bytes.
+fn startup_seed() -> u64 {
+    let p = crate::os_linux::STARTUP_RANDOM.load(Ordering::Relaxed) as *const u64;
+    if p.is_null() {
+        return nanotime() as u64;
+    }
+    // SAFETY: AT_RANDOM points at 16 bytes the kernel put on the stack.
+    unsafe { p.read_unaligned() }
+}
+
+/// A cheap random number from the M's own state (Go's cheaprand, wyrand).
+pub fn cheaprand() -> u32 {
+    let mp = getm();
+    // SAFETY: the M's random state is only touched by its own thread.
+    unsafe {
+        (*mp).fastrand = (*mp).fastrand.wrapping_add(0xa076_1d64_78bd_642f);
+        let x = (*mp).fastrand;
+        let t = u128::from(x) * u128::from(x ^ 0xe703_7ed1_a0b4_28db);
+        ((t >> 64) as u64 ^ t as u64) as u32
+    }
+}
+
+/// Go's procresize: make exactly `nprocs` Ps. Ps past the new count hand
+/// their goroutines to the global queue and their timers to P0, and die.
+/// The current M keeps its P if it survives, else takes P0. Every other
+/// P goes idle if it has nothing to run; the rest are returned, linked
+/// through p.link (each with an idle M in p.m, or none), for the caller
+/// to start. Caller holds sched.lock; the world is stopped.
 #[unsafe(no_mangle)]
 #[inline(never)]
-extern "C" fn procresize(nprocs: i32) -> bool {
+fn procresize(s: &mut SchedLocked, nprocs: i32) -> *mut P {
     if nprocs <= 0 {
         throw("procresize: invalid arg");
     }
-    let allp: Vec<*mut P> = (0..nprocs).map(|i| Box::into_raw(Box::new(P::new(i)))).collect();
-    let allp = allp.leak();
-    crate::runtime2::ALLP.store(allp.as_mut_ptr(), Ordering::Release);
-    GOMAXPROCS.store(nprocs, Ordering::Release);
-
-    acquirep(allp[0]);
-    let mut s = sched.lock.lock();
-    for &pp in allp[1..].iter().rev() {
-        // SAFETY: pp is fresh and reached by no one else.
-        unsafe {
-            (*pp).status.store(Pstatus::Idle as u32, Ordering::Relaxed);
-            (*pp).link = s.pidle;
-        }
-        s.pidle = pp;
-        sched.npidle.fetch_add(1, Ordering::Relaxed);
+    let n = nprocs as usize;
+    let old = allp();
+    let mut ps: Vec<*mut P> = old.ps.iter().copied().take(n).collect();
+    for i in ps.len()..n {
+        ps.push(Box::into_raw(Box::new(P::new(i as i32))));
     }
-    drop(s);
-    crate::boottrace!(
-        "procresize: {nprocs} Ps at {:p}; P0 to m0, {} idle",
-        allp.as_ptr(),
-        sched.npidle.load(Ordering::Relaxed)
-    );
-    false
+    for &pp in old.ps.iter().skip(n) {
+        pdestroy(s, pp, ps[0]);
+    }
+    crate::runtime2::ALLP.store(Box::into_raw(Box::new(AllP::new(ps))), Ordering::Release);
+    GOMAXPROCS.store(nprocs, Ordering::Release);
+    let ps = &allp().ps;
+
+    let mp = getm();
+    // SAFETY: the world is stopped: every P is this M's to arrange.
+    unsafe {
+        let cur = (*mp).p;
+        if !cur.is_null() && ((*cur).id as usize) < n {
+            (*cur).status.store(Pstatus::Running as u32, Ordering::Release);
+        } else {
+            if !cur.is_null() {
+                (*cur).m = ptr::null_mut();
+                (*mp).p = ptr::null_mut();
+            }
+            let p0 = ps[0];
+            (*p0).m = ptr::null_mut();
+            acquirep(p0);
+        }
+        let mut runnable: *mut P = ptr::null_mut();
+        for &pp in ps.iter().rev() {
+            if pp == (*mp).p {
+                continue;
+            }
+            (*pp).status.store(Pstatus::Idle as u32, Ordering::Release);
+            if (*pp).runq.is_empty() {
+                pidleput(s, pp);
+            } else {
+                (*pp).m = mget(s);
+                (*pp).link = runnable;
+                runnable = pp;
+            }
+        }
+        runnable
+    }
+}
+
+/// Retires pp (GOMAXPROCS shrank): its work moves to the global queue
+/// and its timers and free Gs to `heir`. Caller holds sched.lock.
+fn pdestroy(s: &mut SchedLocked, pp: *mut P, heir: *mut P) {
+    // SAFETY: the world is stopped; pp is no one's.
+    unsafe {
+        while let Some((gp, _)) = (*pp).runq.get() {
+            globrunqput(s, gp);
+        }
+        crate::time::move_timers(pp, heir);
+        while let Some(gp) = gfget_local(pp) {
+            s.gfree.push_back(gp);
+        }
+        (*pp).m = ptr::null_mut();
+        (*pp).status.store(Pstatus::Dead as u32, Ordering::Release);
+    }
 }
 
 /// Go's acquirep: the current M takes pp, which must be free.
@@ -283,6 +380,69 @@ fn acquirep(pp: *mut P) {
         (*pp).m = mp;
         (*pp).status.store(Pstatus::Running as u32, Ordering::Release);
     }
+}
+
+/// Go's releasep: the current M gives up its P and returns it.
+fn releasep() -> *mut P {
+    let mp = getm();
+    // SAFETY: mp is this thread's M and pp the P it holds.
+    unsafe {
+        let pp = (*mp).p;
+        if pp.is_null() || (*pp).m != mp {
+            throw("releasep: invalid p state");
+        }
+        (*mp).p = ptr::null_mut();
+        (*pp).m = ptr::null_mut();
+        (*pp).status.store(Pstatus::Idle as u32, Ordering::Release);
+        pp
+    }
+}
+
+/// Go's pidleput: pp joins the idle list. It must have nothing to run.
+/// Caller holds sched.lock.
+fn pidleput(s: &mut SchedLocked, pp: *mut P) {
+    // SAFETY: pp is held by no M; the idle list is under the lock.
+    unsafe {
+        if !(*pp).runq.is_empty() {
+            throw("pidleput: P has non-empty run queue");
+        }
+        (*pp).status.store(Pstatus::Idle as u32, Ordering::Release);
+        (*pp).link = s.pidle;
+    }
+    s.pidle = pp;
+    sched.npidle.fetch_add(1, Ordering::AcqRel);
+}
+
+/// Go's pidleget: an idle P, or null. Caller holds sched.lock.
+fn pidleget(s: &mut SchedLocked) -> *mut P {
+    let pp = s.pidle;
+    if !pp.is_null() {
+        // SAFETY: pp is on the idle list, under the lock.
+        s.pidle = unsafe { (*pp).link };
+        sched.npidle.fetch_sub(1, Ordering::AcqRel);
+    }
+    pp
+}
+
+/// Go's mput: mp joins the idle list, and the last running M to do so
+/// finds out whether the program is deadlocked. Caller holds sched.lock.
+fn mput(s: &mut SchedLocked, mp: *mut M) {
+    // SAFETY: mp is this thread's M; the idle list is under the lock.
+    unsafe { (*mp).schedlink = s.midle };
+    s.midle = mp;
+    s.nmidle += 1;
+    checkdead(s);
+}
+
+/// Go's mget: an idle M, or null. Caller holds sched.lock.
+fn mget(s: &mut SchedLocked) -> *mut M {
+    let mp = s.midle;
+    if !mp.is_null() {
+        // SAFETY: mp is on the idle list, under the lock.
+        s.midle = unsafe { (*mp).schedlink };
+        s.nmidle -= 1;
+    }
+    mp
 }
 
 /// Go's newproc: start a goroutine running `fv`, queued in the current
@@ -302,6 +462,34 @@ pub extern "C" fn newproc(fv: *const Funcval) {
         // SAFETY: fv is a live funcval.
         unsafe { (*fv).entry } as *const ()
     );
+    if sched.main_started.load(Ordering::Acquire) {
+        wakep();
+    }
+}
+
+/// Starts a goroutine running `f` (Go's `go f()`). It is queued to run
+/// next on this P; this goroutine carries on.
+#[inline(never)]
+pub fn go<F: FnOnce() + Send + 'static>(f: F) {
+    /// A funcval with the closure after it.
+    #[repr(C)]
+    struct Closure<F> {
+        fv: Funcval,
+        f: F,
+    }
+    /// The goroutine's entry: free the box, then run the closure.
+    unsafe extern "C" fn entry<F: FnOnce()>(fv: *mut Funcval) {
+        // SAFETY: fv is the Closure<F> box `go` leaked, used only here.
+        let c = unsafe { Box::from_raw(fv.cast::<Closure<F>>()) };
+        let f = c.f;
+        f()
+    }
+    let fv = Box::into_raw(Box::new(Closure { fv: Funcval { entry: entry::<F> }, f }));
+    let newg = newproc1(fv.cast(), getg(), getcallerpc());
+    runqput(getp(), newg, true);
+    if sched.main_started.load(Ordering::Acquire) {
+        wakep();
+    }
 }
 
 /// The P of the running M.
@@ -322,8 +510,9 @@ extern "C" fn newproc1(fv: *const Funcval, callergp: *mut G, callerpc: usize) ->
     let newg = match gfget(pp) {
         Some(gp) => gp,
         None => {
-            let gp = malg(STACK_SIZE);
+            let gp = malg(stack::stack_size());
             casgstatus(gp, Gstatus::Idle, Gstatus::Dead);
+            allgadd(gp);
             gp
         }
     };
@@ -341,12 +530,16 @@ extern "C" fn newproc1(fv: *const Funcval, callergp: *mut G, callerpc: usize) ->
         (*newg).parent_goid = (*callergp).goid;
         (*newg).gopc = callerpc;
         (*newg).startpc = entry;
+        (*newg).waitreason = WaitReason::Zero;
         if (*pp).goidcache == (*pp).goidcacheend {
             (*pp).goidcache = sched.goidgen.fetch_add(GOID_CACHE_BATCH, Ordering::Relaxed) + 1;
             (*pp).goidcacheend = (*pp).goidcache + GOID_CACHE_BATCH;
         }
         (*newg).goid = (*pp).goidcache;
         (*pp).goidcache += 1;
+        if !(*newg).system {
+            sched.ngoroutine.fetch_add(1, Ordering::Relaxed);
+        }
     }
     casgstatus(newg, Gstatus::Dead, Gstatus::Runnable);
     newg
@@ -367,19 +560,92 @@ extern "C" fn malg(stacksize: usize) -> *mut G {
     gp
 }
 
-/// Go's gfput: keep a dead G, stack and all, on pp's free list.
-fn gfput(pp: *mut P, gp: *mut G) {
-    // SAFETY: pp is held by this M; gp is Dead and on no list.
-    unsafe {
-        (*gp).schedlink = (*pp).gfree;
-        (*pp).gfree = gp;
-        (*pp).gfreecnt += 1;
+/// Every goroutine ever made, for checkdead and goroutine dumps (Go's
+/// allgs). Gs are never freed, only reused, so the list only grows.
+static ALLGS: Mutex<AllGs> = Mutex::new(AllGs(Vec::new()));
+
+struct AllGs(Vec<*mut G>);
+
+// SAFETY: the pointers are to Gs that live forever; the list is only
+// reached under its lock.
+unsafe impl Send for AllGs {}
+
+fn allgadd(gp: *mut G) {
+    ALLGS.lock().0.push(gp);
+}
+
+/// Calls `f` on every goroutine ever made, dead ones included. Holds the
+/// list's lock (a leaf) throughout.
+pub fn for_each_g(mut f: impl FnMut(*mut G)) {
+    for &gp in ALLGS.lock().0.iter() {
+        f(gp);
     }
 }
 
-/// Go's gfget: a dead G from pp's free list, if any.
+/// Free Gs a P keeps before half go to the global list (Go's 64 and 32).
+const GFREE_MAX: i32 = 64;
+const GFREE_KEEP: i32 = 32;
+
+/// Go's gfput: keep a dead G, stack and all, on pp's free list. A long
+/// list spills half to the global list, whose stacks give their pages
+/// back to the OS.
+fn gfput(pp: *mut P, gp: *mut G) {
+    // SAFETY: pp is held by this M; gp is Dead and on no list.
+    unsafe {
+        if (*gp).stack.size() != stack::stack_size() {
+            // Made before the stack size changed: not worth keeping.
+            stack::stackfree((*gp).stack);
+            (*gp).stack = crate::runtime2::Stack::default();
+        }
+        (*gp).schedlink = (*pp).gfree;
+        (*pp).gfree = gp;
+        (*pp).gfreecnt += 1;
+        if (*pp).gfreecnt >= GFREE_MAX {
+            let mut spill = GQueue::new();
+            while (*pp).gfreecnt > GFREE_KEEP {
+                let g = gfget_local(pp).unwrap();
+                if (*g).stack.lo != 0 {
+                    stack::stackrelease((*g).stack);
+                }
+                spill.push_back(g);
+            }
+            let mut s = sched.lock.lock();
+            while let Some(g) = spill.pop() {
+                s.gfree.push_back(g);
+            }
+        }
+    }
+}
+
+/// Go's gfget: a dead G with a stack, from pp's list or else the global
+/// one (taking a batch), or None.
 fn gfget(pp: *mut P) -> Option<*mut G> {
     // SAFETY: pp is held by this M, so its free list is ours.
+    unsafe {
+        if (*pp).gfree.is_null() {
+            let mut s = sched.lock.lock();
+            while (*pp).gfreecnt < GFREE_KEEP
+                && let Some(g) = s.gfree.pop()
+            {
+                (*g).schedlink = (*pp).gfree;
+                (*pp).gfree = g;
+                (*pp).gfreecnt += 1;
+            }
+        }
+        let gp = gfget_local(pp)?;
+        if (*gp).stack.lo == 0 {
+            let stk = stack::stackalloc(stack::stack_size());
+            (*gp).stack = stk;
+            (*gp).stackguard0 = stk.lo;
+        }
+        Some(gp)
+    }
+}
+
+/// Pops pp's free list.
+fn gfget_local(pp: *mut P) -> Option<*mut G> {
+    // SAFETY: pp's free list belongs to whoever may touch pp (its M, or
+    // procresize with the world stopped).
     unsafe {
         let gp = (*pp).gfree;
         if gp.is_null() {
@@ -411,10 +677,92 @@ fn runqput(pp: *mut P, gp: *mut G, next: bool) {
     runq.put(gp, next, &mut |batch| {
         let mut s = sched.lock.lock();
         for &g in batch {
-            // SAFETY: the batch just left the ring; each G is on no list.
-            unsafe { s.runq.push_back(g) };
+            globrunqput(&mut s, g);
         }
     });
+}
+
+/// Go's globrunqput: gp to the tail of the global queue. Caller holds
+/// sched.lock.
+fn globrunqput(s: &mut SchedLocked, gp: *mut G) {
+    // SAFETY: gp is Runnable and on no other list.
+    unsafe { s.runq.push_back(gp) };
+    sched.runqsize.store(s.runq.size as u32, Ordering::Relaxed);
+}
+
+/// Go's globrunqget: one G from the global queue to run, and, when `max`
+/// allows, a fair share more moved into pp's (empty) ring. Caller holds
+/// sched.lock.
+fn globrunqget(s: &mut SchedLocked, pp: *mut P, max: usize) -> Option<*mut G> {
+    let size = s.runq.size;
+    if size == 0 {
+        return None;
+    }
+    let procs = GOMAXPROCS.load(Ordering::Relaxed).max(1) as usize;
+    let mut n = size.min(size / procs + 1).min(crate::runq::RUNQ_SIZE / 2);
+    if max > 0 {
+        n = n.min(max);
+    }
+    let gp = s.runq.pop()?;
+    for _ in 1..n {
+        let g = s.runq.pop().unwrap();
+        // SAFETY: pp is held by this M and its ring is empty, so the batch
+        // fits without spilling back into the locked global queue.
+        unsafe { (*pp).runq.put(g, false, &mut |_| throw("globrunqget: local queue full")) };
+    }
+    sched.runqsize.store(s.runq.size as u32, Ordering::Relaxed);
+    Some(gp)
+}
+
+/// Go's newm: a new M (an OS thread) that runs `f` if given, then
+/// schedules with `pp`. `id` is a reserved M id, or -1 for a fresh one.
+fn newm(f: Option<fn()>, pp: *mut P, id: i64) {
+    let mp = allocm(f, id);
+    // SAFETY: the new M is ours until its thread starts.
+    unsafe { (*mp).nextp = pp };
+    crate::os_linux::newosproc(mp);
+}
+
+/// The stack of a new M's g0 (Go gives 16 KiB; Rust's formatting wants
+/// more headroom, and it is only reserved).
+const G0_STACK_SIZE: usize = 64 << 10;
+
+/// Go's allocm: an M with its own g0 stack, not yet running. Also frees
+/// the g0 stacks of Ms whose threads have exited since.
+fn allocm(f: Option<fn()>, id: i64) -> *mut M {
+    {
+        let mut s = sched.lock.lock();
+        let mut keep: *mut M = ptr::null_mut();
+        let mut mp = s.freem;
+        while !mp.is_null() {
+            // SAFETY: Ms on freem are exited or exiting; free_wait says which.
+            unsafe {
+                let next = (*mp).schedlink;
+                if (*mp).free_wait.load(Ordering::Acquire) == 0 {
+                    stack::stackfree((*(*mp).g0).stack);
+                    drop(Box::from_raw((*mp).g0));
+                    drop(Box::from_raw(mp));
+                } else {
+                    (*mp).schedlink = keep;
+                    keep = mp;
+                }
+                mp = next;
+            }
+        }
+        s.freem = keep;
+    }
+    let mp = Box::into_raw(Box::new(M::new()));
+    // SAFETY: mp is fresh and ours.
+    unsafe {
+        (*mp).mstartfn = f;
+        (*mp).tls[1] = &raw mut (*mp).tls[1] as usize; // %fs:0 points to itself
+        (*mp).free_wait.store(1, Ordering::Relaxed);
+        let g0p = malg(G0_STACK_SIZE);
+        (*g0p).m = mp;
+        (*mp).g0 = g0p;
+    }
+    mcommoninit(mp, id);
+    mp
 }
 
 /// Go's mstart: the start of every M, on its g0. Never returns.
@@ -423,7 +771,8 @@ pub extern "C" fn mstart() -> ! {
     mstart0()
 }
 
-/// Go's mstart0. m0's g0 already has bounds (from rt0_go).
+/// Go's mstart0. Every g0 already has its bounds: m0's from rt0_go,
+/// the others' from allocm.
 #[unsafe(no_mangle)]
 #[inline(never)]
 extern "C" fn mstart0() -> ! {
@@ -437,6 +786,7 @@ extern "C" fn mstart0() -> ! {
 extern "C" fn mstart1() -> ! {
     assert_on_g0("bad runtime·mstart");
     let gp = getg();
+    let mp = getm();
     // g0.sched.sp: where every later mcall starts its function on g0.
     // This frame and its callers lie above it and stay intact; whatever
     // schedule and its callees leave below it is dead by then.
@@ -446,14 +796,18 @@ extern "C" fn mstart1() -> ! {
         (*gp).sched.g = gp;
     }
     minit();
-    // SAFETY: reading the M's fields, which only this thread writes.
+    // SAFETY: mp is this thread's M.
     unsafe {
-        crate::boottrace!(
-            "mstart: m{} tid={} g0.sched.sp={:#x}",
-            (*getm()).id,
-            (*getm()).procid,
-            (*gp).sched.sp
-        );
+        if mp == &raw mut m0 {
+            crate::boottrace!("mstart: m0 tid={} g0.sched.sp={:#x}", (*mp).procid, (*gp).sched.sp);
+        }
+        if let Some(f) = (*mp).mstartfn {
+            f();
+        }
+        if mp != &raw mut m0 {
+            acquirep((*mp).nextp);
+            (*mp).nextp = ptr::null_mut();
+        }
     }
     schedule()
 }
@@ -465,6 +819,51 @@ extern "C" fn minit() {
     let mp = getm();
     // SAFETY: mp is this thread's M.
     unsafe { (*mp).procid = rustix::thread::gettid().as_raw_nonzero().get() as u64 };
+    if mp != &raw mut m0 {
+        crate::os_linux::minit_signal_mask();
+    }
+}
+
+/// mstartfn of an M started to look for work.
+fn mspinning() {
+    // SAFETY: this thread's M.
+    unsafe { (*getm()).spinning = true };
+}
+
+/// Go's mexit: the locked goroutine of this M has exited, so the thread
+/// goes too. m0 cannot exit (the process would become a zombie): it is
+/// wedged instead. Runs on g0; never returns.
+fn mexit() -> ! {
+    let mp = getm();
+    handoffp(releasep());
+    if mp == &raw mut m0 {
+        let mut s = sched.lock.lock();
+        s.nmfreed += 1;
+        checkdead(&mut s);
+        drop(s);
+        // SAFETY: m0's park note is only woken by startm, and m0 is on no
+        // idle list: this sleep is forever.
+        unsafe { (*mp).park.sleep() };
+        throw("locked m0 woke up");
+    }
+    let mut s = sched.lock.lock();
+    // SAFETY: allm and freem are under the lock; mp is this thread's M.
+    unsafe {
+        let mut link: *mut *mut M = &mut s.allm;
+        while *link != mp {
+            if (*link).is_null() {
+                throw("m not found in allm");
+            }
+            link = &mut (**link).alllink;
+        }
+        *link = (*mp).alllink;
+        (*mp).schedlink = s.freem;
+    }
+    s.freem = mp;
+    s.nmfreed += 1;
+    checkdead(&mut s);
+    drop(s);
+    crate::os_linux::exit_thread_of(mp)
 }
 
 /// Go's schedule: find a runnable goroutine and run it. Runs on g0.
@@ -473,34 +872,198 @@ extern "C" fn minit() {
 #[inline(never)]
 pub extern "C" fn schedule() -> ! {
     assert_on_g0("schedule: not on g0");
-    let (gp, inherit_time) = find_runnable();
-    execute(gp, inherit_time)
+    let mp = getm();
+    // SAFETY: mp is this thread's M.
+    unsafe {
+        if !(*mp).lockedg.is_null() {
+            stoplockedm();
+            execute((*mp).lockedg, false); // never returns
+        }
+    }
+    loop {
+        let (gp, inherit_time) = find_runnable();
+        // SAFETY: as above; gp was just taken off a queue and is ours.
+        unsafe {
+            if (*mp).spinning {
+                resetspinning();
+            }
+            let lockedm = (*gp).lockedm;
+            if !lockedm.is_null() && lockedm != mp {
+                // gp runs only on its own M: hand it our P and stop.
+                startlockedm(gp);
+                continue;
+            }
+        }
+        execute(gp, inherit_time)
+    }
 }
 
-/// Go's findRunnable: the next goroutine for this P. Looks at the global
-/// queue first every 61 ticks (so the ring cannot starve it), then
-/// runnext and the ring, then the global queue.
+/// Go's findRunnable: the next goroutine for this M, waiting as long as
+/// it takes. In order: due timers; the global queue every 61st tick (so
+/// the ring cannot starve it); runnext and the ring; the global queue;
+/// stealing from other Ps (if not too many Ms already spin). With
+/// nothing found, the M gives up its P, looks once more at every queue,
+/// and sleeps: until the next timer, or until startm wakes it.
+/// Runs on g0; returns holding a P.
 #[unsafe(export_name = "findRunnable")]
 #[inline(never)]
 fn find_runnable() -> (*mut G, bool) {
-    let pp = getp();
-    // SAFETY: pp is held by this M.
-    let tick = unsafe { (*pp).schedtick };
-    if tick % GLOBAL_RUNQ_CHECK == 0
-        && let Some(gp) = sched.lock.lock().runq.pop()
-    {
-        return (gp, false);
+    let mp = getm();
+    loop {
+        let pp = getp();
+        if sched.gcwaiting.load(Ordering::Acquire) {
+            gcstopm();
+            continue;
+        }
+        check_timers(pp);
+        // SAFETY: pp is held by this M.
+        let tick = unsafe { (*pp).schedtick.load(Ordering::Relaxed) };
+        if tick % GLOBAL_RUNQ_CHECK == 0
+            && sched.runqsize.load(Ordering::Relaxed) > 0
+            && let Some(gp) = globrunqget(&mut sched.lock.lock(), pp, 1)
+        {
+            return (gp, false);
+        }
+        // SAFETY: as above.
+        if let Some(found) = unsafe { (*pp).runq.get() } {
+            return found;
+        }
+        if sched.runqsize.load(Ordering::Relaxed) > 0
+            && let Some(gp) = globrunqget(&mut sched.lock.lock(), pp, 0)
+        {
+            return (gp, false);
+        }
+
+        // Steal, unless half the busy Ps already have a spinning M.
+        let procs = GOMAXPROCS.load(Ordering::Relaxed) as u32;
+        let busy = procs.saturating_sub(sched.npidle.load(Ordering::Relaxed));
+        // SAFETY: mp is this thread's M.
+        if unsafe { (*mp).spinning } || 2 * sched.nmspinning.load(Ordering::Relaxed) < busy {
+            become_spinning(mp);
+            if let Some(found) = steal_work(pp) {
+                return found;
+            }
+        }
+
+        // Nothing: give up the P, unless something turned up meanwhile.
+        let mut s = sched.lock.lock();
+        if sched.gcwaiting.load(Ordering::Acquire) {
+            continue;
+        }
+        if let Some(gp) = globrunqget(&mut s, pp, 0) {
+            return (gp, false);
+        }
+        // SAFETY: as above.
+        if unsafe { !(*mp).spinning } && sched.needspinning.load(Ordering::Relaxed) == 1 {
+            drop(s);
+            become_spinning(mp);
+            continue;
+        }
+        let pp = releasep();
+        pidleput(&mut s, pp);
+        drop(s);
+
+        // A spinning M must look once more at every queue after it stops
+        // spinning: work queued meanwhile saw it spinning and woke no one.
+        // SAFETY: as above.
+        if unsafe { (*mp).spinning } {
+            // SAFETY: as above.
+            unsafe { (*mp).spinning = false };
+            if sched.nmspinning.fetch_sub(1, Ordering::AcqRel) == 0 {
+                throw("findrunnable: negative nmspinning");
+            }
+            // SAFETY: Ps in allp stay valid; reading a ring is lock-free.
+            let work = allp().ps.iter().any(|&p2| unsafe { !(*p2).runq.is_empty() });
+            if work {
+                let pp = pidleget(&mut sched.lock.lock());
+                if !pp.is_null() {
+                    acquirep(pp);
+                    become_spinning(mp);
+                    continue;
+                }
+            }
+        }
+
+        match earliest_timer() {
+            Some(when) => timer_wait(mp, when),
+            None => stopm(),
+        }
     }
-    // SAFETY: as above.
-    if let Some(found) = unsafe { (*pp).runq.get() } {
-        return found;
+}
+
+/// The M starts looking for work (Go's becomeSpinning).
+fn become_spinning(mp: *mut M) {
+    // SAFETY: mp is this thread's M.
+    unsafe {
+        if !(*mp).spinning {
+            (*mp).spinning = true;
+            sched.nmspinning.fetch_add(1, Ordering::AcqRel);
+            sched.needspinning.store(0, Ordering::Relaxed);
+        }
     }
-    if let Some(gp) = sched.lock.lock().runq.pop() {
-        return (gp, false);
+}
+
+/// Go's resetspinning: the spinning M found work. Since there may be more,
+/// wake another M to look.
+fn resetspinning() {
+    let mp = getm();
+    // SAFETY: mp is this thread's M.
+    unsafe { (*mp).spinning = false };
+    if sched.nmspinning.fetch_sub(1, Ordering::AcqRel) == 0 {
+        throw("findrunnable: negative nmspinning");
     }
-    // Stealing from other Ps and parking this M come with more than one
-    // goroutine; until then an empty scheduler has nothing to wait for.
-    throw("findRunnable: no goroutine to run");
+    wakep();
+}
+
+/// Passes over the other Ps, in a random order that visits each once.
+const STEAL_TRIES: usize = 4;
+
+/// Go's stealWork: take half of another P's queue. On the last pass,
+/// run other Ps' due timers first and allow taking a runnext.
+fn steal_work(pp: *mut P) -> Option<(*mut G, bool)> {
+    let all = allp();
+    let n = all.ps.len() as u32;
+    for i in 0..STEAL_TRIES {
+        let last = i == STEAL_TRIES - 1;
+        let r = cheaprand();
+        let inc = all.coprimes[(r / n) as usize % all.coprimes.len()];
+        let mut pos = r % n;
+        for _ in 0..n {
+            let p2 = all.ps[pos as usize];
+            pos = (pos + inc) % n;
+            if p2 == pp {
+                continue;
+            }
+            if sched.gcwaiting.load(Ordering::Acquire) {
+                return None; // findRunnable stops this P
+            }
+            if last {
+                check_timers(p2);
+                // SAFETY: pp is held by this M.
+                if let Some(found) = unsafe { (*pp).runq.get() } {
+                    return Some(found); // a timer readied a G onto our queue
+                }
+            }
+            // SAFETY: p2 stays valid; its ring is lock-free. Idle Ps have
+            // empty rings.
+            unsafe {
+                if (*p2).status.load(Ordering::Acquire) == Pstatus::Idle as u32 {
+                    continue;
+                }
+                let running = || (*p2).status.load(Ordering::Acquire) == Pstatus::Running as u32;
+                let backoff = || {
+                    // A runnext G is usually about to run on its own P.
+                    if running() {
+                        crate::os_linux::usleep(3);
+                    }
+                };
+                if let Some(gp) = (*pp).runq.steal(&(*p2).runq, last, &backoff) {
+                    return Some((gp, false));
+                }
+            }
+        }
+    }
+    None
 }
 
 /// Go's execute: run gp on this M. Without `inherit_time` it starts a
@@ -516,7 +1079,7 @@ extern "C" fn execute(gp: *mut G, inherit_time: bool) -> ! {
         (*gp).m = mp;
         casgstatus(gp, Gstatus::Runnable, Gstatus::Running);
         if !inherit_time {
-            (*(*mp).p).schedtick += 1;
+            (*(*mp).p).schedtick.fetch_add(1, Ordering::Relaxed);
         }
         crate::boottrace!(
             "schedule: execute goroutine {} (inheritTime={inherit_time}) -> gogo sp={:#x}",
@@ -527,27 +1090,486 @@ extern "C" fn execute(gp: *mut G, inherit_time: bool) -> ! {
     }
 }
 
+/// Go's wakep: if no M is looking for work and a P is idle, start an M
+/// (spinning) with that P. Called when work appears.
+fn wakep() {
+    if sched.nmspinning.load(Ordering::Acquire) != 0
+        || sched.nmspinning.compare_exchange(0, 1, Ordering::AcqRel, Ordering::Relaxed).is_err()
+    {
+        return;
+    }
+    let mut s = sched.lock.lock();
+    let pp = pidleget(&mut s);
+    if pp.is_null() {
+        sched.needspinning.store(1, Ordering::Relaxed);
+        drop(s);
+        sched.nmspinning.fetch_sub(1, Ordering::AcqRel);
+        return;
+    }
+    startm(s, pp, true);
+}
+
+/// Go's startm: run pp on an idle M, or a new one if none is idle. With
+/// `spinning`, the M starts out looking for work (the caller has counted
+/// it in nmspinning). Takes over the caller's hold on sched.lock.
+fn startm(mut s: MutexGuard<'_, SchedLocked>, pp: *mut P, spinning: bool) {
+    crate::sysmon::wake_sysmon(&mut s); // a P is leaving the idle list
+    let nmp = mget(&mut s);
+    if nmp.is_null() {
+        let id = mreserveid(&mut s);
+        drop(s);
+        let f: Option<fn()> = if spinning { Some(mspinning) } else { None };
+        newm(f, pp, id);
+        return;
+    }
+    drop(s);
+    // SAFETY: nmp came off the idle list: it sleeps on its note and no
+    // one else will touch it until woken.
+    unsafe {
+        if !(*nmp).nextp.is_null() {
+            throw("startm: m has p");
+        }
+        (*nmp).spinning = spinning;
+        (*nmp).nextp = pp;
+        (*nmp).park.wakeup();
+    }
+}
+
+/// Go's stopm: park this M on its note until startm gives it a P.
+/// Runs on g0 without a P; returns holding one.
+fn stopm() {
+    let mp = getm();
+    // SAFETY: mp is this thread's M.
+    unsafe {
+        if !(*mp).p.is_null() {
+            throw("stopm holding p");
+        }
+        if (*mp).spinning {
+            throw("stopm spinning");
+        }
+        mput(&mut sched.lock.lock(), mp);
+        (*mp).blocked.store(true, Ordering::Relaxed);
+        (*mp).park.sleep();
+        (*mp).blocked.store(false, Ordering::Relaxed);
+        (*mp).park.clear();
+        acquirep((*mp).nextp);
+        (*mp).nextp = ptr::null_mut();
+    }
+}
+
+/// Go's handoffp: pp was held by an M that is leaving (its goroutine
+/// blocked the thread, or exited locked). Start an M for it if there is
+/// work; else put it on the idle list.
+fn handoffp(pp: *mut P) {
+    // SAFETY: pp is held by no M now: ours to place.
+    unsafe {
+        if !(*pp).runq.is_empty() || sched.runqsize.load(Ordering::Relaxed) != 0 {
+            startm(sched.lock.lock(), pp, false);
+            return;
+        }
+        // No work, but if no M spins or idles, one should.
+        if sched.nmspinning.load(Ordering::Relaxed) + sched.npidle.load(Ordering::Relaxed) == 0
+            && sched.nmspinning.compare_exchange(0, 1, Ordering::AcqRel, Ordering::Relaxed).is_ok()
+        {
+            sched.needspinning.store(0, Ordering::Relaxed);
+            startm(sched.lock.lock(), pp, true);
+            return;
+        }
+        let mut s = sched.lock.lock();
+        if sched.gcwaiting.load(Ordering::Acquire) {
+            (*pp).status.store(Pstatus::Gcstop as u32, Ordering::Release);
+            s.stopwait -= 1;
+            if s.stopwait == 0 {
+                sched.stopnote.wakeup();
+            }
+            return;
+        }
+        if s.runq.size != 0 {
+            startm(s, pp, false);
+            return;
+        }
+        let when = (*pp).timer0_when.load(Ordering::Acquire);
+        pidleput(&mut s, pp);
+        drop(s);
+        if when != 0 {
+            wake_timer_waiter(when);
+        }
+    }
+}
+
+/// Go's stoplockedm: this M's locked G cannot run; park the M (giving its
+/// P away) until startlockedm hands it a P with that G runnable.
+fn stoplockedm() {
+    let mp = getm();
+    // SAFETY: mp is this thread's M.
+    unsafe {
+        if (*mp).lockedg.is_null() || (*(*mp).lockedg).lockedm != mp {
+            throw("stoplockedm: inconsistent locking");
+        }
+        if !(*mp).p.is_null() {
+            handoffp(releasep());
+        }
+        incidlelocked(1);
+        (*mp).blocked.store(true, Ordering::Relaxed);
+        (*mp).park.sleep();
+        (*mp).blocked.store(false, Ordering::Relaxed);
+        (*mp).park.clear();
+        if Gstatus::from_u32((*(*mp).lockedg).atomicstatus.load(Ordering::Acquire)) != Gstatus::Runnable {
+            throw("stoplockedm: not runnable");
+        }
+        acquirep((*mp).nextp);
+        (*mp).nextp = ptr::null_mut();
+    }
+}
+
+/// Go's startlockedm: gp is locked to another M; give that M our P and
+/// wake it, and stop this M.
+fn startlockedm(gp: *mut G) {
+    // SAFETY: gp is Runnable and ours; its lockedm sleeps in stoplockedm.
+    unsafe {
+        let mp = (*gp).lockedm;
+        if mp == getm() {
+            throw("startlockedm: locked to me");
+        }
+        if !(*mp).nextp.is_null() {
+            throw("startlockedm: m has p");
+        }
+        incidlelocked(-1);
+        (*mp).nextp = releasep();
+        (*mp).park.wakeup();
+    }
+    stopm();
+}
+
+/// Go's incidlelocked: count Ms idling for their locked goroutine.
+fn incidlelocked(v: i64) {
+    let mut s = sched.lock.lock();
+    s.nmidlelocked += v;
+    if v > 0 {
+        checkdead(&mut s);
+    }
+}
+
+/// Go's gcstopm: a stop-the-world is under way; stop this M's P.
+fn gcstopm() {
+    let mp = getm();
+    // SAFETY: mp is this thread's M.
+    unsafe {
+        if (*mp).spinning {
+            (*mp).spinning = false;
+            if sched.nmspinning.fetch_sub(1, Ordering::AcqRel) == 0 {
+                throw("gcstopm: negative nmspinning");
+            }
+        }
+    }
+    let pp = releasep();
+    let mut s = sched.lock.lock();
+    // SAFETY: pp is ours until it is counted stopped.
+    unsafe { (*pp).status.store(Pstatus::Gcstop as u32, Ordering::Release) };
+    s.stopwait -= 1;
+    if s.stopwait == 0 {
+        sched.stopnote.wakeup();
+    }
+    drop(s);
+    stopm();
+}
+
+/// Go's stopTheWorld: stop every P. Each P stops at its next schedule:
+/// gort has no preemption, so a goroutine that never blocks or yields
+/// holds its P, and this waits for it. Runs on a goroutine holding a P.
+fn stop_the_world() {
+    let pp = getp();
+    let mut s = sched.lock.lock();
+    sched.gcwaiting.store(true, Ordering::Release);
+    s.stopwait = GOMAXPROCS.load(Ordering::Relaxed);
+    // SAFETY: pp is ours; idle Ps are under the lock.
+    unsafe { (*pp).status.store(Pstatus::Gcstop as u32, Ordering::Release) };
+    s.stopwait -= 1;
+    loop {
+        let p2 = pidleget(&mut s);
+        if p2.is_null() {
+            break;
+        }
+        // SAFETY: an idle P is no one's.
+        unsafe { (*p2).status.store(Pstatus::Gcstop as u32, Ordering::Release) };
+        s.stopwait -= 1;
+    }
+    let wait = s.stopwait > 0;
+    drop(s);
+    if wait {
+        sched.stopnote.sleep();
+        sched.stopnote.clear();
+    }
+    for &p2 in &allp().ps {
+        // SAFETY: reading a status.
+        if unsafe { (*p2).status.load(Ordering::Acquire) } != Pstatus::Gcstop as u32 {
+            throw("stopTheWorld: not stopped");
+        }
+    }
+}
+
+/// Go's startTheWorld: resize to `procs` Ps and set them running again.
+fn start_the_world(procs: i32) {
+    let mut s = sched.lock.lock();
+    let mut runnable = procresize(&mut s, procs);
+    sched.gcwaiting.store(false, Ordering::Release);
+    drop(s);
+    while !runnable.is_null() {
+        // SAFETY: procresize handed these Ps to us, each with an M or none.
+        unsafe {
+            let pp = runnable;
+            runnable = (*pp).link;
+            let nmp = (*pp).m;
+            (*pp).m = ptr::null_mut();
+            if nmp.is_null() {
+                startm(sched.lock.lock(), pp, false);
+            } else {
+                (*nmp).nextp = pp;
+                (*nmp).park.wakeup();
+            }
+        }
+    }
+    wakep();
+}
+
+/// Sets the number of Ps to `n` and returns the previous number (Go's
+/// runtime.GOMAXPROCS). `n` <= 0 only asks. Changing it stops the world:
+/// it waits for every running goroutine to block or yield.
+pub fn gomaxprocs(n: i32) -> i32 {
+    let old = GOMAXPROCS.load(Ordering::Acquire);
+    if n <= 0 || n == old {
+        return old;
+    }
+    stop_the_world();
+    start_the_world(n);
+    old
+}
+
+/// The number of goroutines that exist now, main included (Go's
+/// runtime.NumGoroutine).
+pub fn num_goroutine() -> i64 {
+    sched.ngoroutine.load(Ordering::Relaxed)
+}
+
+/// Runs pp's due timers: their goroutines become runnable on this P.
+fn check_timers(pp: *mut P) {
+    // SAFETY: pp stays valid; timer0_when is atomic.
+    let when = unsafe { (*pp).timer0_when.load(Ordering::Acquire) };
+    if when == 0 {
+        return;
+    }
+    let now = nanotime();
+    if when > now {
+        return;
+    }
+    let mut due = [ptr::null_mut(); 64];
+    loop {
+        let n = crate::time::take_due(pp, now, &mut due);
+        for &gp in &due[..n] {
+            goready(gp);
+        }
+        if n < due.len() {
+            break;
+        }
+    }
+}
+
+/// The earliest timer of any P, if any.
+pub(crate) fn earliest_timer() -> Option<i64> {
+    allp()
+        .ps
+        .iter()
+        // SAFETY: Ps stay valid; timer0_when is atomic.
+        .map(|&p| unsafe { (*p).timer0_when.load(Ordering::Acquire) })
+        .filter(|&w| w != 0)
+        .min()
+}
+
+/// With no P and nothing to run, sleep until `when`, the next timer, as
+/// the timer waiter (Go's blocking netpoll, without a netpoller), then
+/// take an idle P to run it. Only one M waits so; another just stops.
+/// Returns holding a P.
+fn timer_wait(mp: *mut M, when: i64) {
+    let mut s = sched.lock.lock();
+    if !s.timer_waiter.is_null() {
+        if s.poll_until <= when {
+            drop(s);
+            return stopm();
+        }
+        // We wait for an earlier timer: the other waiter becomes ordinary.
+        let other = s.timer_waiter;
+        // SAFETY: the waiter is woken only here and in wake_timer_waiter,
+        // both under the lock, and only once (it is unset first).
+        unsafe { (*other).park.wakeup() };
+    }
+    s.timer_waiter = mp;
+    s.poll_until = when;
+    drop(s);
+    // SAFETY: mp is this thread's M.
+    unsafe {
+        (*mp).blocked.store(true, Ordering::Relaxed);
+        (*mp).park.sleep_until(when);
+        (*mp).blocked.store(false, Ordering::Relaxed);
+    }
+    let mut s = sched.lock.lock();
+    if s.timer_waiter == mp {
+        s.timer_waiter = ptr::null_mut();
+        s.poll_until = 0;
+    }
+    // Whoever unset the waiter woke the note under the lock we now hold,
+    // so no wake-up can arrive after this clear.
+    // SAFETY: as above.
+    unsafe { (*mp).park.clear() };
+    let pp = pidleget(&mut s);
+    drop(s);
+    if pp.is_null() {
+        stopm(); // every P is busy: they run their own timers
+    } else {
+        acquirep(pp);
+    }
+}
+
+/// A timer due at `when` was added: make sure some M will wake for it
+/// (Go's wakeNetPoller). Wake the timer waiter if it sleeps longer;
+/// with no waiter, start a spinning M, which becomes one.
+fn wake_timer_waiter(when: i64) {
+    let mut s = sched.lock.lock();
+    if s.timer_waiter.is_null() {
+        drop(s);
+        wakep();
+        return;
+    }
+    if when < s.poll_until {
+        let mp = s.timer_waiter;
+        s.timer_waiter = ptr::null_mut();
+        s.poll_until = 0;
+        // SAFETY: see timer_wait.
+        unsafe { (*mp).park.wakeup() };
+    }
+}
+
+/// Adds a timer waking gp at `when` on this P, and wakes whoever must
+/// know. Runs on g0 (from park's callback) with a P.
+pub fn addtimer_and_poke(gp: *mut G, when: i64) {
+    crate::time::addtimer(getp(), gp, when);
+    wake_timer_waiter(when);
+}
+
+/// Go's gopark: park the running goroutine. On g0, once the goroutine
+/// is Waiting, `unlockf(gp, lock)` runs; if it returns false the
+/// goroutine resumes at once, else it waits until someone calls goready.
+/// Doing the unlock after the switch means a waker can never ready a
+/// goroutine that is still running.
+pub fn gopark(unlockf: Option<fn(*mut G, *mut u8) -> bool>, lock: *mut u8, reason: WaitReason) {
+    let mp = getm();
+    let gp = getg();
+    // SAFETY: gp runs on mp; both are this thread's.
+    unsafe {
+        if gp == (*mp).g0 {
+            throw("gopark on g0");
+        }
+        (*mp).waitunlockf = unlockf;
+        (*mp).waitlock = lock;
+        (*gp).waitreason = reason;
+        mcall(park_m);
+    }
+}
+
+/// gopark's second half, on g0.
+extern "C" fn park_m(gp: *mut G) -> ! {
+    let mp = getm();
+    casgstatus(gp, Gstatus::Running, Gstatus::Waiting);
+    dropg();
+    // SAFETY: mp is this thread's M.
+    unsafe {
+        if let Some(f) = (*mp).waitunlockf.take() {
+            let ok = f(gp, (*mp).waitlock);
+            (*mp).waitlock = ptr::null_mut();
+            if !ok {
+                casgstatus(gp, Gstatus::Waiting, Gstatus::Runnable);
+                execute(gp, true);
+            }
+        }
+    }
+    schedule()
+}
+
+/// Go's goready: make the parked gp runnable, next on this P. Needs a P.
+pub fn goready(gp: *mut G) {
+    casgstatus(gp, Gstatus::Waiting, Gstatus::Runnable);
+    runqput(getp(), gp, true);
+    wakep();
+}
+
+/// Go's dropg: the M and its current G part.
+fn dropg() {
+    let mp = getm();
+    // SAFETY: mp is this thread's M and curg its goroutine.
+    unsafe {
+        (*(*mp).curg).m = ptr::null_mut();
+        (*mp).curg = ptr::null_mut();
+    }
+}
+
+/// Yields the processor: the goroutine goes to the back of the global
+/// queue and others run (Go's runtime.Gosched).
+pub fn gosched() {
+    // SAFETY: on a user goroutine, which mcall leaves for g0; it resumes
+    // when scheduled again.
+    unsafe { mcall(gosched_m) };
+}
+
+extern "C" fn gosched_m(gp: *mut G) -> ! {
+    casgstatus(gp, Gstatus::Running, Gstatus::Runnable);
+    dropg();
+    globrunqput(&mut sched.lock.lock(), gp);
+    wakep();
+    schedule()
+}
+
+/// Parks the calling goroutine forever (Go's `select {}`).
+pub fn block() -> ! {
+    gopark(None, ptr::null_mut(), WaitReason::SelectNoCases);
+    throw("unreachable: a goroutine parked forever was woken")
+}
+
 /// Go's goexit1: the goroutine's entry returned. Called from the goexit
 /// trampoline on the goroutine's own stack.
 #[unsafe(no_mangle)]
 pub extern "C" fn goexit1() -> ! {
-    // SAFETY: on a user goroutine, which mcall leaves for g0.
-    unsafe { mcall(goexit0) }
+    // SAFETY: on a user goroutine, which mcall leaves for g0 for good.
+    unsafe { mcall(goexit0) };
+    throw("goexit1: a dead goroutine resumed")
 }
 
-/// Go's goexit0: retire gp and schedule something else. Runs on g0.
+/// Go's goexit0: retire gp and schedule something else. A goroutine that
+/// exits while locked to its thread takes the thread with it. Runs on g0.
 #[unsafe(no_mangle)]
 extern "C" fn goexit0(gp: *mut G) -> ! {
     let mp = getm();
     casgstatus(gp, Gstatus::Running, Gstatus::Dead);
-    // SAFETY: gp is Dead and no longer running on any stack; mp is ours.
-    unsafe {
+    // SAFETY: gp is Dead and runs nowhere; mp is this thread's M.
+    let locked = unsafe {
+        if !(*gp).system {
+            sched.ngoroutine.fetch_sub(1, Ordering::Relaxed);
+        }
+        let locked = !(*gp).lockedm.is_null();
         (*gp).m = ptr::null_mut();
         (*gp).lockedm = ptr::null_mut();
+        (*gp).waitreason = WaitReason::Zero;
         (*mp).curg = ptr::null_mut();
         (*mp).lockedg = ptr::null_mut();
-    }
+        if (*mp).locked_int != 0 {
+            crate::eprintln!("runtime: invalid m->lockedInt = {}", (*mp).locked_int);
+            throw("internal lockOSThread error");
+        }
+        (*mp).locked_ext = 0;
+        locked
+    };
     gfput(getp(), gp);
+    if locked {
+        mexit();
+    }
     schedule()
 }
 
@@ -563,13 +1585,89 @@ extern "C" fn badmcall2() -> ! {
     throw("runtime: mcall function returned")
 }
 
-/// Go's runtime.main: goroutine 1. Runs the init tasks and main, then
-/// ends the process.
+/// Wires the calling goroutine to its current thread: until as many
+/// unlock_os_thread calls, it runs only there, and nothing else runs
+/// there (Go's runtime.LockOSThread). Called in an init, it keeps main
+/// on the main thread. A goroutine that exits locked ends its thread.
+pub fn lock_os_thread() {
+    let mp = getm();
+    // SAFETY: the calling goroutine runs on mp.
+    unsafe {
+        (*mp).locked_ext = (*mp).locked_ext.checked_add(1).unwrap_or_else(|| panic!("LockOSThread nesting overflow"));
+        (*mp).lockedg = getg();
+        (*getg()).lockedm = mp;
+    }
+}
+
+/// Undoes one lock_os_thread (Go's runtime.UnlockOSThread). Without a
+/// matching lock, nothing happens.
+pub fn unlock_os_thread() {
+    let mp = getm();
+    // SAFETY: as above.
+    unsafe {
+        if (*mp).locked_ext == 0 {
+            return;
+        }
+        (*mp).locked_ext -= 1;
+        if !(*mp).locked() {
+            (*mp).lockedg = ptr::null_mut();
+            (*getg()).lockedm = ptr::null_mut();
+        }
+    }
+}
+
+/// Go's checkdead: called when an M goes idle. If no M is running Go
+/// code, nothing can ever wake the goroutines left: a deadlock, which is
+/// a fatal error listing them. Timers pending are not a deadlock.
+/// Caller holds sched.lock.
+pub(crate) fn checkdead(s: &mut SchedLocked) {
+    let run = s.mcount() - s.nmidle - s.nmidlelocked - s.nmsys;
+    if run > 0 {
+        return;
+    }
+    if run < 0 {
+        crate::eprintln!(
+            "runtime: checkdead: nmidle={} nmidlelocked={} mcount={} nmsys={}",
+            s.nmidle,
+            s.nmidlelocked,
+            s.mcount(),
+            s.nmsys
+        );
+        throw("checkdead: inconsistent counts");
+    }
+    let mut waiting = 0;
+    for_each_g(|gp| {
+        // SAFETY: Gs in allgs are never freed.
+        let (status, system, goid) = unsafe { ((*gp).atomicstatus.load(Ordering::Acquire), (*gp).system, (*gp).goid) };
+        if system {
+            return;
+        }
+        match Gstatus::from_u32(status) {
+            Gstatus::Waiting => waiting += 1,
+            Gstatus::Runnable | Gstatus::Running | Gstatus::Syscall => {
+                crate::eprintln!("runtime: checkdead: find g {goid} in status {status}");
+                throw("checkdead: runnable g");
+            }
+            _ => {}
+        }
+    });
+    if waiting == 0 {
+        crate::panic::fatal("no goroutines (main called runtime.Goexit) - deadlock!");
+    }
+    if earliest_timer().is_some() {
+        return; // a sleeping goroutine will wake
+    }
+    crate::panic::fatal("all goroutines are asleep - deadlock!");
+}
+
+/// Go's runtime.main: goroutine 1. Starts sysmon, runs the init tasks
+/// and main, then ends the process.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn runtime_main(_fv: *mut Funcval) {
     let gp = getg();
     let mp = getm();
     sched.main_started.store(true, Ordering::Release);
+    newm(Some(crate::sysmon::sysmon), ptr::null_mut(), -1);
 
     // Init runs on the main thread, as Go promises.
     lock_os_thread_internal(gp, mp);
@@ -619,16 +1717,17 @@ fn lock_os_thread_internal(gp: *mut G, mp: *mut M) {
 
 /// Undo lock_os_thread_internal; the G stays wired while the program
 /// holds its own lock.
-fn unlock_os_thread_internal(gp: *mut G, mp: *mut M) {
-    // SAFETY: as above.
+fn unlock_os_thread_internal(_gp: *mut G, mp: *mut M) {
+    // SAFETY: as above. After init, goroutine 1 may run on another M,
+    // so the G is reached through the M's record of it.
     unsafe {
         if (*mp).locked_int == 0 {
             throw("unlockOSThread: internal count underflow");
         }
         (*mp).locked_int -= 1;
-        if (*mp).locked_int == 0 && (*mp).locked_ext == 0 {
+        if !(*mp).locked() {
+            (*(*mp).lockedg).lockedm = ptr::null_mut();
             (*mp).lockedg = ptr::null_mut();
-            (*gp).lockedm = ptr::null_mut();
         }
     }
 }

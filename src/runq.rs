@@ -12,6 +12,12 @@
 //! out in one batch, which the caller links onto the global queue under
 //! its lock (Go's runqputslow).
 //!
+//! A P with nothing to run steals half of another P's ring into its own
+//! (Go's runqsteal). The victim's runnext is taken only on request (the
+//! last of several passes) and after a short pause if the victim is
+//! running, because a runnext G is usually about to be run by its own P:
+//! taking it would only bounce it between threads.
+//!
 //! The queue holds raw `*mut T` and never dereferences them, so the logic
 //! is tested on the host with any T.
 
@@ -128,7 +134,95 @@ impl<T> Runq<T> {
             }
         }
     }
+
+    /// Goroutines in the ring, runnext not included. A snapshot.
+    pub fn ring_len(&self) -> u32 {
+        let h = self.head.load(Ordering::Acquire);
+        self.tail.load(Ordering::Acquire).wrapping_sub(h)
+    }
+
+    /// Whether nothing is queued, runnext included (Go's runqempty). The
+    /// head, tail and runnext are read until they agree, so a G moving
+    /// from runnext to the ring is never missed.
+    pub fn is_empty(&self) -> bool {
+        loop {
+            let head = self.head.load(Ordering::Acquire);
+            let tail = self.tail.load(Ordering::Acquire);
+            let next = self.runnext.load(Ordering::Acquire);
+            if tail == self.tail.load(Ordering::Acquire) {
+                return head == tail && next.is_null();
+            }
+        }
+    }
+
+    /// Steals about half of `victim`'s goroutines into this queue and
+    /// returns one of them to run (Go's runqsteal). Only this queue's
+    /// owner may call it. With `steal_runnext`, the victim's runnext is
+    /// taken when its ring is empty, after `backoff` (which should pause
+    /// briefly when the victim is running).
+    pub fn steal(&self, victim: &Runq<T>, steal_runnext: bool, backoff: &dyn Fn()) -> Option<*mut T> {
+        let t = self.tail.load(Ordering::Relaxed);
+        let n = self.grab(victim, t, steal_runnext, backoff);
+        if n == 0 {
+            return None;
+        }
+        let n = n - 1;
+        let gp = self.ring[t.wrapping_add(n) as usize % RUNQ_SIZE].load(Ordering::Relaxed);
+        if n == 0 {
+            return Some(gp);
+        }
+        let h = self.head.load(Ordering::Acquire);
+        if t.wrapping_sub(h).wrapping_add(n) >= RUNQ_SIZE as u32 {
+            panic!("runqsteal: runq overflow");
+        }
+        self.tail.store(t.wrapping_add(n), Ordering::Release); // publish the rest
+        Some(gp)
+    }
+
+    /// Copies half of victim's ring into this ring from slot `batch_head`
+    /// on, without publishing it; returns how many (Go's runqgrab).
+    fn grab(&self, victim: &Runq<T>, batch_head: u32, steal_runnext: bool, backoff: &dyn Fn()) -> u32 {
+        loop {
+            let h = victim.head.load(Ordering::Acquire);
+            let t = victim.tail.load(Ordering::Acquire);
+            let mut n = t.wrapping_sub(h);
+            n -= n / 2;
+            if n == 0 {
+                if steal_runnext {
+                    let next = victim.runnext.load(Ordering::Acquire);
+                    if !next.is_null() {
+                        backoff();
+                        if victim
+                            .runnext
+                            .compare_exchange(next, ptr::null_mut(), Ordering::AcqRel, Ordering::Relaxed)
+                            .is_err()
+                        {
+                            continue;
+                        }
+                        self.ring[batch_head as usize % RUNQ_SIZE].store(next, Ordering::Relaxed);
+                        return 1;
+                    }
+                }
+                return 0;
+            }
+            if n > RUNQ_SIZE as u32 / 2 {
+                continue; // read h and t at different times: try again
+            }
+            for i in 0..n {
+                let g = victim.ring[h.wrapping_add(i) as usize % RUNQ_SIZE].load(Ordering::Relaxed);
+                self.ring[batch_head.wrapping_add(i) as usize % RUNQ_SIZE].store(g, Ordering::Relaxed);
+            }
+            if victim
+                .head
+                .compare_exchange(h, h.wrapping_add(n), Ordering::Release, Ordering::Relaxed)
+                .is_ok()
+            {
+                return n;
+            }
+        }
+    }
 }
+
 
 #[cfg(test)]
 mod tests {
@@ -195,5 +289,82 @@ mod tests {
         for i in 0..8 {
             assert_eq!(q.get(), Some((item(i), false)));
         }
+    }
+
+    #[test]
+    fn steal_takes_half_rounded_up_and_returns_one() {
+        let victim = Runq::new();
+        let thief = Runq::new();
+        for i in 0..5 {
+            victim.put(item(i), false, &mut no_overflow);
+        }
+        // 5 queued: the thief takes 3 (0, 1, 2), runs the last of them.
+        assert_eq!(thief.steal(&victim, false, &|| {}), Some(item(2)));
+        assert_eq!(thief.get(), Some((item(0), false)));
+        assert_eq!(thief.get(), Some((item(1), false)));
+        assert_eq!(thief.get(), None);
+        assert_eq!(victim.ring_len(), 2);
+        assert_eq!(victim.get(), Some((item(3), false)));
+    }
+
+    #[test]
+    fn runnext_is_stolen_only_when_asked_and_after_backoff() {
+        let victim = Runq::new();
+        let thief = Runq::new();
+        victim.put(item(9), true, &mut no_overflow);
+        assert!(!victim.is_empty());
+        assert_eq!(thief.steal(&victim, false, &|| panic!("no backoff")), None);
+        let backed_off = std::cell::Cell::new(false);
+        assert_eq!(thief.steal(&victim, true, &|| backed_off.set(true)), Some(item(9)));
+        assert!(backed_off.get());
+        assert!(victim.is_empty());
+    }
+
+    #[test]
+    fn concurrent_stealers_lose_and_duplicate_nothing() {
+        use std::sync::Arc;
+        use std::sync::atomic::AtomicBool;
+        const N: usize = 200_000;
+        let owner = Arc::new(Runq::<u64>::new());
+        let done = Arc::new(AtomicBool::new(false));
+        let thieves: Vec<_> = (0..3)
+            .map(|_| {
+                let (owner, done) = (owner.clone(), done.clone());
+                std::thread::spawn(move || {
+                    let mine = Runq::<u64>::new();
+                    let mut got = Vec::new();
+                    while !done.load(Ordering::Acquire) || !owner.is_empty() {
+                        if let Some(g) = mine.steal(&owner, true, &|| {}) {
+                            got.push(g as usize);
+                            while let Some((g, _)) = mine.get() {
+                                got.push(g as usize);
+                            }
+                        }
+                    }
+                    got
+                })
+            })
+            .collect();
+        let mut spilled = Vec::new();
+        let mut mine = Vec::new();
+        for i in 0..N {
+            owner.put(item(i), i % 7 == 0, &mut |b: &[*mut u64]| spilled.extend(b.iter().map(|&g| g as usize)));
+            if i % 3 == 0
+                && let Some((g, _)) = owner.get()
+            {
+                mine.push(g as usize);
+            }
+        }
+        done.store(true, Ordering::Release);
+        while let Some((g, _)) = owner.get() {
+            mine.push(g as usize);
+        }
+        let mut all: Vec<usize> = thieves.into_iter().flat_map(|t| t.join().unwrap()).collect();
+        all.extend(mine);
+        all.extend(spilled);
+        all.sort_unstable();
+        let want: Vec<usize> = (0..N).map(|i| item(i) as usize).collect();
+        assert_eq!(all.len(), N, "lost or duplicated goroutines");
+        assert_eq!(all, want);
     }
 }

@@ -8,10 +8,13 @@
 
 use core::mem::offset_of;
 use core::ptr;
-use core::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, AtomicBool};
+use core::sync::atomic::{AtomicBool, AtomicI64, AtomicPtr, AtomicU32, AtomicU64};
+
+use alloc::vec::Vec;
 
 use crate::go_asm;
-use crate::lock_futex::Mutex;
+use crate::lock_futex::{Mutex, Note};
+use crate::time::TimerHeap;
 use crate::runq::Runq;
 
 /// A goroutine's stack: the addresses [lo, hi). It grows down from hi.
@@ -127,6 +130,13 @@ pub struct G {
     pub schedlink: *mut G,
     /// The M this G is locked to (LockOSThread), or null.
     pub lockedm: *mut M,
+    /// Why the G is Waiting; meaningful only then.
+    pub waitreason: WaitReason,
+    /// When a sleeping G should wake (nanotime); set before it parks.
+    pub sleep_until: i64,
+    /// A runtime goroutine (sysmon's helpers, the scavenger): left out of
+    /// num_goroutine and deadlock reports.
+    pub system: bool,
 }
 
 impl G {
@@ -144,6 +154,30 @@ impl G {
             atomicstatus: AtomicU32::new(Gstatus::Idle as u32),
             schedlink: ptr::null_mut(),
             lockedm: ptr::null_mut(),
+            waitreason: WaitReason::Zero,
+            sleep_until: 0,
+            system: false,
+        }
+    }
+}
+
+/// Why a goroutine is waiting: the words Go prints in its header,
+/// `goroutine 7 [chan receive]:`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WaitReason {
+    Zero,
+    Sleep,
+    SelectNoCases,
+    SyncWaitGroupWait,
+}
+
+impl WaitReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WaitReason::Zero => "",
+            WaitReason::Sleep => "sleep",
+            WaitReason::SelectNoCases => "select (no cases)",
+            WaitReason::SyncWaitGroupWait => "sync.WaitGroup.Wait",
         }
     }
 }
@@ -164,19 +198,40 @@ pub struct M {
     pub curg: *mut G,
     /// The P this M holds, or null.
     pub p: *mut P,
+    /// The P handed to this M by whoever woke it (startm), or null.
+    pub nextp: *mut P,
     /// Its id: m0 is 0. Set by mcommoninit under sched.lock.
     pub id: i64,
     /// The kernel's thread id.
     pub procid: u64,
+    /// Out of work and looking for some (counted in sched.nmspinning).
+    pub spinning: bool,
+    /// Asleep on its park note (idle, timer-waiting or locked-idle); for
+    /// schedtrace.
+    pub blocked: AtomicBool,
+    /// Run on this M before it schedules (sysmon, mspinning), or None.
+    pub mstartfn: Option<fn()>,
     /// Counts of LockOSThread: by the program (nestable) and by the runtime.
     pub locked_ext: u32,
     pub locked_int: u32,
     /// The G locked to this M, or null.
     pub lockedg: *mut G,
+    /// gopark's callback and its argument, run on g0 once the G is parked.
+    pub waitunlockf: Option<fn(gp: *mut G, arg: *mut u8) -> bool>,
+    pub waitlock: *mut u8,
+    /// The per-M random state (Go's cheaprand), for steal order.
+    pub fastrand: u64,
+    /// Where this M sleeps when idle; startm and startlockedm wake it.
+    pub park: Note,
+    /// Set to 0 by exit_thread once this thread's g0 stack is no longer
+    /// in use, so it may be unmapped.
+    pub free_wait: AtomicU32,
 
     // Under sched.lock.
     /// Next in the list of all Ms.
     pub alllink: *mut M,
+    /// Next on sched.midle or sched.freem.
+    pub schedlink: *mut M,
 }
 
 impl M {
@@ -186,13 +241,28 @@ impl M {
             tls: [0; 6],
             curg: ptr::null_mut(),
             p: ptr::null_mut(),
+            nextp: ptr::null_mut(),
             id: -1,
             procid: 0,
+            spinning: false,
+            blocked: AtomicBool::new(false),
+            mstartfn: None,
             locked_ext: 0,
             locked_int: 0,
             lockedg: ptr::null_mut(),
+            waitunlockf: None,
+            waitlock: ptr::null_mut(),
+            fastrand: 0,
+            park: Note::new(),
+            free_wait: AtomicU32::new(0),
             alllink: ptr::null_mut(),
+            schedlink: ptr::null_mut(),
         }
+    }
+
+    /// Whether a goroutine is wired to this M (LockOSThread).
+    pub fn locked(&self) -> bool {
+        self.locked_ext != 0 || self.locked_int != 0
     }
 }
 
@@ -206,6 +276,8 @@ pub enum Pstatus {
     Running = 1,
     /// Being set up or stopped (stop-the-world).
     Gcstop = 3,
+    /// No longer used: GOMAXPROCS shrank below it.
+    Dead = 4,
 }
 
 /// A processor: the right to run Go code. There are exactly GOMAXPROCS.
@@ -221,8 +293,9 @@ pub struct P {
     pub m: *mut M,
 
     // Owned by the M holding this P.
-    /// Incremented on every scheduler call that does not inherit a time slice.
-    pub schedtick: u32,
+    /// Incremented on every scheduler call that does not inherit a time
+    /// slice. Written by the owner; sysmon and schedtrace read it.
+    pub schedtick: AtomicU32,
     /// The goid batch [goidcache, goidcacheend) this P hands out.
     pub goidcache: u64,
     pub goidcacheend: u64,
@@ -235,6 +308,17 @@ pub struct P {
     /// Runnable goroutines: runnext and the lock-free ring. The owner puts;
     /// anyone may take.
     pub runq: Runq<G>,
+
+    /// Sleeping goroutines, earliest first. Any M may run a P's due
+    /// timers, so they have their own lock (a leaf: nothing is locked
+    /// while holding it).
+    pub timers: Mutex<TimerHeap>,
+    /// The earliest `when` in `timers`, 0 if none: read without the lock.
+    pub timer0_when: AtomicI64,
+
+    /// sysmon's view: schedtick and when it last changed (Go's sysmontick).
+    pub sysmon_tick: u32,
+    pub sysmon_when: i64,
 }
 
 impl P {
@@ -244,12 +328,16 @@ impl P {
             status: AtomicU32::new(Pstatus::Gcstop as u32),
             link: ptr::null_mut(),
             m: ptr::null_mut(),
-            schedtick: 0,
+            schedtick: AtomicU32::new(0),
             goidcache: 0,
             goidcacheend: 0,
             gfree: ptr::null_mut(),
             gfreecnt: 0,
             runq: Runq::new(),
+            timers: Mutex::new(TimerHeap::new()),
+            timer0_when: AtomicI64::new(0),
+            sysmon_tick: 0,
+            sysmon_when: 0,
         }
     }
 }
@@ -262,22 +350,100 @@ pub struct Sched {
     pub main_started: AtomicBool,
     /// Idle Ps; read without the lock, changed under it.
     pub npidle: AtomicU32,
+    /// Ms looking for work (spinning); changed by CAS or under the lock.
+    pub nmspinning: AtomicU32,
+    /// Work was found while no P was free for another spinning M: the
+    /// next M to release its P should look again first.
+    pub needspinning: AtomicU32,
+    /// Length of the global run queue, for lock-free peeks.
+    pub runqsize: AtomicU32,
+    /// Goroutines of the program (not the runtime's own), live now.
+    pub ngoroutine: AtomicI64,
+    /// A stop-the-world is under way: Ps stop at their next schedule.
+    pub gcwaiting: AtomicBool,
+    /// sysmon is in its deep sleep on sysmonnote.
+    pub sysmonwait: AtomicBool,
+    /// sysmon's deep-sleep wake-up.
+    pub sysmonnote: Note,
+    /// The world-stopper waits here for the last P.
+    pub stopnote: Note,
     /// The fields below.
     pub lock: Mutex<SchedLocked>,
 }
 
 /// The part of `sched` guarded by sched.lock.
 pub struct SchedLocked {
-    /// The next M id.
+    /// The next M id; every M ever made has a smaller one.
     pub mnext: i64,
     /// Most Ms allowed (Go's 10000-thread limit).
     pub maxmcount: i64,
+    /// Ms that have exited (a locked goroutine ended on them).
+    pub nmfreed: i64,
+    /// Ms running without a P for the runtime (sysmon); not counted by checkdead.
+    pub nmsys: i64,
+    /// Idle Ms, linked through m.schedlink, and how many.
+    pub midle: *mut M,
+    pub nmidle: i64,
+    /// Idle Ms whose locked goroutine is not runnable.
+    pub nmidlelocked: i64,
     /// Idle Ps, linked through p.link.
     pub pidle: *mut P,
     /// All Ms, linked through m.alllink (Go's allm).
     pub allm: *mut M,
-    /// The global run queue, for what overflows a P's ring.
+    /// Exited Ms whose g0 stacks wait to be unmapped, through m.schedlink.
+    pub freem: *mut M,
+    /// The global run queue, for what overflows a P's ring and for gosched.
     pub runq: GQueue,
+    /// Dead Gs with stacks, from Ps whose free lists grew too long.
+    pub gfree: GQueue,
+    /// The M sleeping until the next timer with no P, if any, and when it
+    /// will wake (Go's netpoll waiter and pollUntil, without a netpoller).
+    pub timer_waiter: *mut M,
+    pub poll_until: i64,
+    /// Ps still to stop for a stop-the-world.
+    pub stopwait: i32,
+}
+
+impl Sched {
+    pub const fn new() -> Sched {
+        Sched {
+            goidgen: AtomicU64::new(0),
+            main_started: AtomicBool::new(false),
+            npidle: AtomicU32::new(0),
+            nmspinning: AtomicU32::new(0),
+            needspinning: AtomicU32::new(0),
+            runqsize: AtomicU32::new(0),
+            ngoroutine: AtomicI64::new(0),
+            gcwaiting: AtomicBool::new(false),
+            sysmonwait: AtomicBool::new(false),
+            sysmonnote: Note::new(),
+            stopnote: Note::new(),
+            lock: Mutex::new(SchedLocked {
+                mnext: 0,
+                maxmcount: 0,
+                nmfreed: 0,
+                nmsys: 0,
+                midle: ptr::null_mut(),
+                nmidle: 0,
+                nmidlelocked: 0,
+                pidle: ptr::null_mut(),
+                allm: ptr::null_mut(),
+                freem: ptr::null_mut(),
+                runq: GQueue::new(),
+                gfree: GQueue::new(),
+                timer_waiter: ptr::null_mut(),
+                poll_until: 0,
+                stopwait: 0,
+            }),
+        }
+    }
+}
+
+impl SchedLocked {
+    /// Ms that exist now (Go's mcount).
+    pub fn mcount(&self) -> i64 {
+        self.mnext - self.nmfreed
+    }
 }
 
 // SAFETY: the pointers are to runtime objects that live for the whole
@@ -331,26 +497,50 @@ impl GQueue {
     }
 }
 
-impl Sched {
-    pub const fn new() -> Sched {
-        Sched {
-            goidgen: AtomicU64::new(0),
-            main_started: AtomicBool::new(false),
-            npidle: AtomicU32::new(0),
-            lock: Mutex::new(SchedLocked {
-                mnext: 0,
-                maxmcount: 0,
-                pidle: ptr::null_mut(),
-                allm: ptr::null_mut(),
-                runq: GQueue::new(),
-            }),
-        }
+/// Every P, indexed by id (Go's allp), and the steal order for that many.
+pub struct AllP {
+    pub ps: Vec<*mut P>,
+    /// The numbers below len(ps) that are coprime to it: strides that
+    /// visit every P once (Go's randomOrder).
+    pub coprimes: Vec<u32>,
+}
+
+// SAFETY: the P pointers are shared like the Ps themselves; every field
+// of a P says what guards it.
+unsafe impl Sync for AllP {}
+unsafe impl Send for AllP {}
+
+impl AllP {
+    pub fn new(ps: Vec<*mut P>) -> AllP {
+        let n = ps.len() as u32;
+        let coprimes = (1..=n).filter(|&i| gcd(i, n) == 1).collect();
+        AllP { ps, coprimes }
     }
 }
 
-/// Every P, indexed by id. Written only while the world is stopped
-/// (procresize); read freely after.
-pub static ALLP: AtomicPtr<*mut P> = AtomicPtr::new(ptr::null_mut());
+fn gcd(mut a: u32, mut b: u32) -> u32 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+/// The current AllP. procresize publishes a new one while the world is
+/// stopped; readers without a P (sysmon, an M going idle) may hold an
+/// older one, which stays valid: lists and Ps are never freed, and a P
+/// past GOMAXPROCS is just Dead.
+pub static ALLP: AtomicPtr<AllP> = AtomicPtr::new(ptr::null_mut());
+
+static NO_PS: AllP = AllP { ps: Vec::new(), coprimes: Vec::new() };
+
+pub fn allp() -> &'static AllP {
+    let v = ALLP.load(core::sync::atomic::Ordering::Acquire);
+    if v.is_null() {
+        return &NO_PS;
+    }
+    // SAFETY: published lists are leaked and never changed after.
+    unsafe { &*v }
+}
 
 // The assembly's view of these structs must match Rust's.
 const _: () = {

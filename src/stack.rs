@@ -15,7 +15,8 @@
 //! million guarded stacks stay within vm.max_map_count. Older kernels get
 //! an mprotect(PROT_NONE) page, which costs a mapping each.
 
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::ffi::c_void;
+use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rustix::io::Errno;
 use rustix::mm::{self, MapFlags, MprotectFlags, ProtFlags};
@@ -24,8 +25,14 @@ use crate::panic::throw;
 use crate::runtime2::Stack;
 use crate::sys_linux_amd64;
 
-/// The usable size of a goroutine stack: reserved, committed as touched.
+/// The usable size of a goroutine stack unless the program sets another:
+/// reserved, committed as touched.
 pub const STACK_SIZE: usize = 256 << 10;
+/// The smallest stack set_stack_size allows.
+pub const STACK_MIN: usize = 16 << 10;
+
+/// The size of stacks for goroutines made from now on.
+static STACK_SIZE_NOW: AtomicUsize = AtomicUsize::new(STACK_SIZE);
 /// The inaccessible page below every stack.
 pub const GUARD_SIZE: usize = 4096;
 /// Pages gort assumes; stackinit checks the kernel agrees.
@@ -81,4 +88,41 @@ pub extern "C" fn stackalloc(size: usize) -> Stack {
     }
     let lo = base as usize + GUARD_SIZE;
     Stack { lo, hi: lo + size }
+}
+
+/// The stack size new goroutines get.
+pub fn stack_size() -> usize {
+    STACK_SIZE_NOW.load(Ordering::Relaxed)
+}
+
+/// Sets the stack size of goroutines created from now on, rounded up to
+/// whole pages and at least 16 KiB; returns the previous size. Running
+/// goroutines keep theirs. Stacks are reserved, not committed: a large
+/// size costs address space, not memory.
+pub fn set_stack_size(bytes: usize) -> usize {
+    let size = bytes.max(STACK_MIN).next_multiple_of(PAGE_SIZE);
+    STACK_SIZE_NOW.swap(size, Ordering::Relaxed)
+}
+
+/// Unmaps a stack stackalloc made, guard page included.
+///
+/// # Safety
+/// Nothing runs on `stk` or points into it any more.
+pub unsafe fn stackfree(stk: Stack) {
+    let base = (stk.lo - GUARD_SIZE) as *mut c_void;
+    // SAFETY: the caller guarantees the stack is dead; it is exactly the
+    // mapping stackalloc made.
+    if unsafe { mm::munmap(base, stk.size() + GUARD_SIZE) }.is_err() {
+        throw("stackfree: munmap failed");
+    }
+}
+
+/// Gives a kept stack's pages back to the OS; the mapping (and its guard)
+/// stays, and the next use gets zero pages again.
+///
+/// # Safety
+/// Nothing runs on `stk` or points into it.
+pub unsafe fn stackrelease(stk: Stack) {
+    // SAFETY: the caller guarantees the stack is unused.
+    let _ = unsafe { mm::madvise(stk.lo as *mut c_void, stk.size(), mm::Advice::LinuxDontNeed) };
 }

@@ -62,3 +62,16 @@ pub fn madvise_guard_install(addr: *mut core::ffi::c_void, len: usize) -> Result
     }
     if ret < 0 { Err(rustix::io::Errno::from_raw_os_error(-ret as i32)) } else { Ok(()) }
 }
+
+/// rt_sigprocmask(how, set, old, 8): the blocked-signal mask of this thread.
+pub fn rt_sigprocmask(how: u32, set: Option<&u64>, old: Option<&mut u64>) {
+    let set = set.map_or(core::ptr::null(), |s| s as *const u64);
+    let old = old.map_or(core::ptr::null_mut(), |o| o as *mut u64);
+    // SAFETY: the kernel reads 8 bytes at set and writes 8 at old, both
+    // null or live and ours.
+    unsafe {
+        asm!("syscall", inlateout("rax") linux_raw_sys::general::__NR_rt_sigprocmask as isize => _,
+             in("rdi") how as usize, in("rsi") set, in("rdx") old, in("r10") 8usize,
+             lateout("rcx") _, lateout("r11") _, options(nostack));
+    }
+}
