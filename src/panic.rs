@@ -13,6 +13,7 @@ use core::panic::PanicInfo;
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use crate::print::{FdWriter, STDERR};
+use crate::runtime2::{G, Gstatus, WaitReason};
 use crate::sys_linux_amd64::exit_group;
 
 /// How many times this process has started to die. A second failure
@@ -39,23 +40,58 @@ fn startpanic(w: &mut FdWriter) {
 /// A runtime bug: print `fatal error: MSG` and exit 2. Never returns.
 #[cold]
 pub fn throw(msg: &str) -> ! {
-    fatalthrow(msg)
+    let mut w = fatal_line(msg);
+    w.flush();
+    exit_group(2);
 }
 
-/// A fatal error the program caused (Go's fatal): `fatal error: MSG`, exit 2.
+/// A fatal error the program caused (Go's fatal): `fatal error: MSG`,
+/// then, unless GOTRACEBACK=none, every goroutine of the program (a fatal
+/// error is reported from the scheduler, not from one goroutine); exit 2.
 #[cold]
 pub fn fatal(msg: &str) -> ! {
-    fatalthrow(msg)
+    let mut w = fatal_line(msg);
+    if crate::env::TRACEBACK.get().level > 0 {
+        crate::proc::for_each_g(|gp| {
+            // SAFETY: Gs are never freed; the world is dying, reads are
+            // for the report only.
+            let g = unsafe { &*gp };
+            let status = Gstatus::from_u32(g.atomicstatus.load(Ordering::Acquire));
+            if g.system || matches!(status, Gstatus::Dead | Gstatus::Idle) {
+                return;
+            }
+            w.write_bytes(b"\n");
+            goroutineheader(&mut w, g, status);
+        });
+    }
+    w.flush();
+    exit_group(2);
 }
 
-fn fatalthrow(msg: &str) -> ! {
+/// Starts a fatal report: `fatal error: MSG`.
+fn fatal_line(msg: &str) -> FdWriter {
     let mut w = FdWriter::new(STDERR);
     startpanic(&mut w);
     w.write_bytes(b"fatal error: ");
     let _ = write!(Indented(&mut w), "{msg}");
     w.write_bytes(b"\n");
-    w.flush();
-    exit_group(2);
+    w
+}
+
+/// Go's goroutineheader: `goroutine N [status]:`, the status being the
+/// wait reason of a waiting goroutine, plus `, locked to thread`.
+fn goroutineheader(w: &mut FdWriter, g: &G, status: Gstatus) {
+    let what = match status {
+        Gstatus::Waiting if g.waitreason != WaitReason::Zero => g.waitreason.as_str(),
+        Gstatus::Waiting => "waiting",
+        Gstatus::Runnable => "runnable",
+        Gstatus::Running => "running",
+        Gstatus::Syscall => "syscall",
+        Gstatus::Idle => "idle",
+        Gstatus::Dead => "dead",
+    };
+    let locked = if g.lockedm.is_null() { "" } else { ", locked to thread" };
+    let _ = writeln!(w, "goroutine {} [{what}{locked}]:", g.goid);
 }
 
 /// A Rust panic: Go's unrecovered-panic report, then exit 2.

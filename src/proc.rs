@@ -510,7 +510,8 @@ extern "C" fn newproc1(fv: *const Funcval, callergp: *mut G, callerpc: usize) ->
     let newg = match gfget(pp) {
         Some(gp) => gp,
         None => {
-            let gp = malg(stack::stack_size());
+            let main = !sched.main_started.load(Ordering::Relaxed);
+            let gp = malg(if main { stack::MAIN_STACK_SIZE } else { stack::stack_size() });
             casgstatus(gp, Gstatus::Idle, Gstatus::Dead);
             allgadd(gp);
             gp
@@ -1092,7 +1093,7 @@ extern "C" fn execute(gp: *mut G, inherit_time: bool) -> ! {
 
 /// Go's wakep: if no M is looking for work and a P is idle, start an M
 /// (spinning) with that P. Called when work appears.
-fn wakep() {
+pub(crate) fn wakep() {
     if sched.nmspinning.load(Ordering::Acquire) != 0
         || sched.nmspinning.compare_exchange(0, 1, Ordering::AcqRel, Ordering::Relaxed).is_err()
     {

@@ -10,24 +10,38 @@
 //! page of a large frame in turn, so running off the end always faults on
 //! the guard instead of scribbling on a neighbour.
 //!
-//! Guard pages are installed with madvise(MADV_GUARD_INSTALL) where the
-//! kernel has it (Linux 6.13+): that does not split the mapping, so a
-//! million guarded stacks stay within vm.max_map_count. Older kernels get
-//! an mprotect(PROT_NONE) page, which costs a mapping each.
+//! Stacks are carved from 64 MiB arenas, one mapping each. Guard pages are
+//! installed with madvise(MADV_GUARD_INSTALL) where the kernel has it
+//! (Linux 6.13+): that does not split the mapping, so a million guarded
+//! stacks stay within vm.max_map_count. Older kernels get an
+//! mprotect(PROT_NONE) page, which splits it: each stack then costs two
+//! mappings, and running out is a fatal error that says so.
+//!
+//! Stacks are reused, not unmapped: a dead goroutine keeps its stack on
+//! its P's free list (proc.rs), and stacks freed outright go to a pool
+//! here, with their pages given back to the OS.
 
 use core::ffi::c_void;
 use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
+use alloc::vec::Vec;
+
 use rustix::io::Errno;
 use rustix::mm::{self, MapFlags, MprotectFlags, ProtFlags};
 
+use crate::lock_futex::Mutex;
 use crate::panic::throw;
 use crate::runtime2::Stack;
 use crate::sys_linux_amd64;
 
 /// The usable size of a goroutine stack unless the program sets another:
-/// reserved, committed as touched.
-pub const STACK_SIZE: usize = 256 << 10;
+/// reserved, committed as touched. Large enough for ordinary Rust code
+/// (core's formatting needs a few KiB), small enough that a million
+/// goroutines' page tables stay small.
+pub const STACK_SIZE: usize = 64 << 10;
+/// Goroutine 1's stack: main often does the heavy lifting, and there is
+/// only one (as a C program's main thread gets more than its others).
+pub const MAIN_STACK_SIZE: usize = 1 << 20;
 /// The smallest stack set_stack_size allows.
 pub const STACK_MIN: usize = 16 << 10;
 
@@ -53,41 +67,89 @@ pub extern "C" fn stackinit() {
     }
 }
 
-/// Maps a fresh stack of `size` usable bytes with a guard page below it.
-/// Runs on g0. Throws if the kernel refuses.
+/// Address space reserved at a time to carve stacks from.
+const ARENA_SIZE: usize = 64 << 20;
+
+/// Stacks not in use, and the uncarved rest of the current arena.
+struct StackPool {
+    /// Freed stacks (their pages already given back), any size.
+    free: Vec<Stack>,
+    next: usize,
+    end: usize,
+}
+
+static POOL: Mutex<StackPool> = Mutex::new(StackPool { free: Vec::new(), next: 0, end: 0 });
+
+/// Stacks carved so far, and freed stacks reused (counters for tests
+/// and schedtrace).
+pub static STACKS_CARVED: AtomicUsize = AtomicUsize::new(0);
+
+/// A stack of `size` usable bytes with a guard page below it: a freed one
+/// of that size if any, else carved from an arena (reserved with
+/// MAP_NORESERVE, so untouched pages cost nothing). Throws if the kernel
+/// refuses.
 #[unsafe(no_mangle)]
 #[inline(never)]
 pub extern "C" fn stackalloc(size: usize) -> Stack {
     if size % PAGE_SIZE != 0 {
         throw("stackalloc: size is not a multiple of the page size");
     }
-    let total = size + GUARD_SIZE;
-    // SAFETY: a new anonymous mapping at an address the kernel picks
-    // aliases nothing.
-    let base = unsafe {
-        mm::mmap_anonymous(
-            core::ptr::null_mut(),
-            total,
-            ProtFlags::READ | ProtFlags::WRITE,
-            MapFlags::PRIVATE | MapFlags::NORESERVE | MapFlags::STACK,
-        )
+    let slot = size + GUARD_SIZE;
+    let base = {
+        let mut pool = POOL.lock();
+        if let Some(i) = pool.free.iter().rposition(|s| s.size() == size) {
+            return pool.free.swap_remove(i);
+        }
+        if pool.next + slot > pool.end {
+            let len = ARENA_SIZE.max(slot);
+            // SAFETY: a new anonymous mapping at an address the kernel
+            // picks aliases nothing.
+            let arena = unsafe {
+                mm::mmap_anonymous(
+                    core::ptr::null_mut(),
+                    len,
+                    ProtFlags::READ | ProtFlags::WRITE,
+                    MapFlags::PRIVATE | MapFlags::NORESERVE | MapFlags::STACK,
+                )
+            };
+            let Ok(arena) = arena else { crate::malloc::out_of_memory() };
+            pool.next = arena as usize;
+            pool.end = arena as usize + len;
+        }
+        let base = pool.next;
+        pool.next += slot;
+        base
     };
-    let Ok(base) = base else { crate::malloc::out_of_memory() };
+    install_guard(base as *mut c_void);
+    STACKS_CARVED.fetch_add(1, Ordering::Relaxed);
+    let lo = base + GUARD_SIZE;
+    Stack { lo, hi: lo + size }
+}
+
+/// Makes the page at `guard` fault on any access.
+fn install_guard(guard: *mut c_void) {
     if !NO_GUARD_INSTALL.load(Ordering::Relaxed) {
-        match sys_linux_amd64::madvise_guard_install(base, GUARD_SIZE) {
-            Ok(()) => {}
+        // SAFETY: the guard page belongs to a stack slot no one uses yet.
+        match unsafe { sys_linux_amd64::madvise_guard_install(guard, GUARD_SIZE) } {
+            Ok(()) => return,
             Err(Errno::INVAL) => NO_GUARD_INSTALL.store(true, Ordering::Relaxed),
             Err(_) => throw("stackalloc: cannot install the guard page"),
         }
     }
-    if NO_GUARD_INSTALL.load(Ordering::Relaxed) {
-        // SAFETY: the first page of our own fresh mapping.
-        if unsafe { mm::mprotect(base, GUARD_SIZE, MprotectFlags::empty()) }.is_err() {
-            throw("stackalloc: cannot install the guard page");
+    // Before Linux 6.13: a PROT_NONE page, which splits the mapping. Each
+    // stack then costs two of the vm.max_map_count mappings.
+    // SAFETY: as above.
+    match unsafe { mm::mprotect(guard, GUARD_SIZE, MprotectFlags::empty()) } {
+        Ok(()) => {}
+        Err(Errno::NOMEM) => {
+            crate::eprintln!(
+                "runtime: cannot map another goroutine stack guard page: the kernel's limit of memory mappings \
+                 (vm.max_map_count) is reached; raise it, or use Linux 6.13+ (MADV_GUARD_INSTALL)"
+            );
+            throw("out of memory mappings (vm.max_map_count)");
         }
+        Err(_) => throw("stackalloc: cannot install the guard page"),
     }
-    let lo = base as usize + GUARD_SIZE;
-    Stack { lo, hi: lo + size }
 }
 
 /// The stack size new goroutines get.
@@ -104,17 +166,15 @@ pub fn set_stack_size(bytes: usize) -> usize {
     STACK_SIZE_NOW.swap(size, Ordering::Relaxed)
 }
 
-/// Unmaps a stack stackalloc made, guard page included.
+/// Returns a stack to the pool, its pages to the OS. The address space
+/// stays reserved (unmapping part of an arena would split it).
 ///
 /// # Safety
 /// Nothing runs on `stk` or points into it any more.
 pub unsafe fn stackfree(stk: Stack) {
-    let base = (stk.lo - GUARD_SIZE) as *mut c_void;
-    // SAFETY: the caller guarantees the stack is dead; it is exactly the
-    // mapping stackalloc made.
-    if unsafe { mm::munmap(base, stk.size() + GUARD_SIZE) }.is_err() {
-        throw("stackfree: munmap failed");
-    }
+    // SAFETY: the caller guarantees the stack is dead.
+    unsafe { stackrelease(stk) };
+    POOL.lock().free.push(stk);
 }
 
 /// Gives a kept stack's pages back to the OS; the mapping (and its guard)

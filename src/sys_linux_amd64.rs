@@ -51,10 +51,12 @@ pub fn clock_gettime_monotonic() -> i64 {
 const MADV_GUARD_INSTALL: usize = 102;
 
 /// madvise(addr, len, MADV_GUARD_INSTALL).
-pub fn madvise_guard_install(addr: *mut core::ffi::c_void, len: usize) -> Result<(), rustix::io::Errno> {
+///
+/// # Safety
+/// Nothing may use the range afterwards: any access faults.
+pub unsafe fn madvise_guard_install(addr: *mut core::ffi::c_void, len: usize) -> Result<(), rustix::io::Errno> {
     let ret: isize;
-    // SAFETY: installing guards only makes pages inaccessible; the caller
-    // owns the range.
+    // SAFETY: the caller gives up the range; the kernel checks the rest.
     unsafe {
         asm!("syscall", inlateout("rax") linux_raw_sys::general::__NR_madvise as isize => ret,
              in("rdi") addr, in("rsi") len, in("rdx") MADV_GUARD_INSTALL,

@@ -16,7 +16,7 @@ use core::sync::atomic::Ordering;
 use crate::env::DEBUG;
 use crate::os_linux::usleep;
 use crate::print::{FdWriter, STDERR};
-use crate::proc::{GOMAXPROCS, checkdead, earliest_timer, sched};
+use crate::proc::{GOMAXPROCS, checkdead, earliest_timer, sched, wakep};
 use crate::runtime2::{G, Gstatus, M, Pstatus, SchedLocked, allp};
 use crate::time::nanotime;
 
@@ -64,6 +64,12 @@ pub fn sysmon() {
             }
         }
 
+        // A timer overdue while a P idles: no M is watching for it (Go's
+        // sysmon does the same).
+        if earliest_timer().is_some_and(|next| next < now) && sched.npidle.load(Ordering::Relaxed) > 0 {
+            wakep();
+        }
+
         if retake(nanotime()) != 0 {
             idle = 0;
         } else {
@@ -90,10 +96,13 @@ pub fn wake_sysmon(_s: &mut SchedLocked) {
     }
 }
 
-/// Go's retake, bookkeeping only: the number of running Ps whose
-/// goroutine has held them FORCE_PREEMPT_NS without a scheduling round.
+/// Go's retake, bookkeeping only: notes when each running P last
+/// scheduled. Go preempts a goroutine that has held its P for
+/// FORCE_PREEMPT_NS; gort cannot interrupt Rust code, so it does
+/// nothing to it, and returns how many Ps it acted on: none. (Counting
+/// overdue Ps as activity would keep sysmon polling every 20 us for as
+/// long as a goroutine computes.)
 fn retake(now: i64) -> u32 {
-    let mut overdue = 0;
     for &pp in &allp().ps {
         // SAFETY: Ps stay valid; sysmon_tick and sysmon_when are written
         // only by sysmon; the others are atomics.
@@ -106,11 +115,11 @@ fn retake(now: i64) -> u32 {
                 (*pp).sysmon_tick = t;
                 (*pp).sysmon_when = now;
             } else if (*pp).sysmon_when + FORCE_PREEMPT_NS <= now {
-                overdue += 1;
+                // Go: preemptone(pp). Nothing gort can do yet.
             }
         }
     }
-    overdue
+    0
 }
 
 /// When schedtrace began (the SCHED lines count from it).

@@ -1,0 +1,47 @@
+//! yield: the cost of one trip through the scheduler.
+//!
+//! Two goroutines each call `gosched` N times (default 1,000,000; the
+//! first argument overrides N), so they hand the P back and forth; main
+//! waits for both on a WaitGroup. ns_per_op is the wall time from the
+//! first `go` to the return of `wait`, divided by 2N: the time per yield.
+#![no_std]
+#![no_main]
+extern crate alloc;
+gort::main!(main);
+
+use gort::sync::WaitGroup;
+
+static WG: WaitGroup = WaitGroup::new();
+
+/// N from the first argument, or `default`.
+fn arg_n(default: i32) -> i32 {
+    let Some(a) = gort::args().get(1) else { return default };
+    match core::str::from_utf8(a).ok().and_then(|s| s.parse().ok()) {
+        Some(n) if n > 0 => n,
+        _ => {
+            gort::eprintln!("usage: yield [N]");
+            gort::exit(2)
+        }
+    }
+}
+
+fn main() {
+    let n = arg_n(1_000_000);
+    let t0 = gort::nanotime();
+    WG.add(2);
+    for _ in 0..2 {
+        gort::go(move || {
+            for _ in 0..n {
+                gort::gosched();
+            }
+            WG.done();
+        });
+    }
+    WG.wait();
+    let total = gort::nanotime() - t0;
+    gort::println!(
+        "bench=yield gomaxprocs={} n={n} ns_per_op={:.1}",
+        gort::gomaxprocs(0),
+        total as f64 / (2.0 * f64::from(n))
+    );
+}
