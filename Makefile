@@ -1,7 +1,7 @@
 # gort: the usual verbs, wrapping cargo.
 #
 #   make run        build the seed programs and show what they print
-#   make test       everything that must pass (unit, programs, ELF, gdb, strace)
+#   make test       everything that must pass (unit, programs, ELF, gdb, strace, loom)
 #   make test-slow  the stress tier
 #   make gdb        gdb on hello, stopped at _rt0_amd64_linux
 #   make disasm     the entry and rt0_go, disassembled with source
@@ -15,7 +15,7 @@ RELEASE  := target/release
 # and the Debian package that provides it.
 TOOLS := as:binutils readelf:binutils gdb:gdb strace:strace
 
-.PHONY: all build run test test-slow deps gdb disasm clean
+.PHONY: all build run test test-slow loom deps gdb disasm clean
 
 all: build
 
@@ -42,6 +42,12 @@ run: build
 
 test: deps
 	$(CARGO) test --release
+	$(MAKE) --no-print-directory loom
+
+# The run queue, model-checked with loom (src/runq.rs): its own target
+# directory, since --cfg loom changes every crate's flags.
+loom:
+	RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom $(CARGO) test --release --lib runq
 
 test-slow: deps
 	$(CARGO) test --release -- --ignored

@@ -22,10 +22,21 @@
 //! is tested on the host with any T.
 
 use core::ptr;
-use core::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
+use core::sync::atomic::Ordering;
+
+// Under loom (host tests only) the atomics are loom's, which explores
+// every interleaving of the model, and the ring is small enough for that
+// to finish.
+#[cfg(loom)]
+use loom::sync::atomic::{AtomicPtr, AtomicU32};
+#[cfg(not(loom))]
+use core::sync::atomic::{AtomicPtr, AtomicU32};
 
 /// Slots in the ring. A power of two, so indices wrap with a mask.
+#[cfg(not(loom))]
 pub const RUNQ_SIZE: usize = 256;
+#[cfg(loom)]
+pub const RUNQ_SIZE: usize = 4;
 
 #[repr(C)]
 pub struct Runq<T> {
@@ -49,7 +60,7 @@ impl<T> Runq<T> {
         Runq {
             head: AtomicU32::new(0),
             tail: AtomicU32::new(0),
-            ring: [const { AtomicPtr::new(ptr::null_mut()) }; RUNQ_SIZE],
+            ring: core::array::from_fn(|_| AtomicPtr::new(ptr::null_mut())),
             runnext: AtomicPtr::new(ptr::null_mut()),
         }
     }
@@ -224,7 +235,7 @@ impl<T> Runq<T> {
 }
 
 
-#[cfg(test)]
+#[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
 
@@ -366,5 +377,91 @@ mod tests {
         let want: Vec<usize> = (0..N).map(|i| item(i) as usize).collect();
         assert_eq!(all.len(), N, "lost or duplicated goroutines");
         assert_eq!(all, want);
+    }
+}
+
+/// Model checks: every interleaving of an owner and thieves on a ring of
+/// 4 loses no goroutine and runs none twice. Run with
+/// `RUSTFLAGS="--cfg loom" cargo test --release --lib runq`.
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use super::*;
+    use loom::sync::Arc;
+    use loom::thread;
+
+    fn item(i: usize) -> *mut u64 {
+        (0x1000 + i * 8) as *mut u64
+    }
+
+    fn sorted(mut v: Vec<usize>) -> Vec<usize> {
+        v.sort_unstable();
+        v
+    }
+
+    /// The owner puts 5 (one more than the ring holds, so one overflow
+    /// batch) and takes some back while a thief steals.
+    #[test]
+    fn owner_and_thief() {
+        loom::model(|| {
+            let q = Arc::new(Runq::<u64>::new());
+            let thief = {
+                let q = q.clone();
+                thread::spawn(move || {
+                    let mine = Runq::<u64>::new();
+                    let mut got = Vec::new();
+                    if let Some(g) = mine.steal(&q, true, &|| {}) {
+                        got.push(g as usize);
+                        while let Some((g, _)) = mine.get() {
+                            got.push(g as usize);
+                        }
+                    }
+                    got
+                })
+            };
+            let mut got = Vec::new();
+            for i in 0..5 {
+                q.put(item(i), i == 2, &mut |b: &[*mut u64]| got.extend(b.iter().map(|&g| g as usize)));
+            }
+            if let Some((g, _)) = q.get() {
+                got.push(g as usize);
+            }
+            got.extend(thief.join().unwrap());
+            while let Some((g, _)) = q.get() {
+                got.push(g as usize);
+            }
+            assert_eq!(sorted(got), (0..5).map(|i| item(i) as usize).collect::<Vec<_>>());
+        });
+    }
+
+    /// Two thieves race for the same victim's ring and runnext.
+    #[test]
+    fn two_thieves() {
+        loom::model(|| {
+            let q = Arc::new(Runq::<u64>::new());
+            q.put(item(0), false, &mut |_| unreachable!());
+            q.put(item(1), false, &mut |_| unreachable!());
+            q.put(item(2), true, &mut |_| unreachable!());
+            let thieves: Vec<_> = (0..2)
+                .map(|_| {
+                    let q = q.clone();
+                    thread::spawn(move || {
+                        let mine = Runq::<u64>::new();
+                        let mut got = Vec::new();
+                        while let Some(g) = mine.steal(&q, true, &|| {}) {
+                            got.push(g as usize);
+                            while let Some((g, _)) = mine.get() {
+                                got.push(g as usize);
+                            }
+                        }
+                        got
+                    })
+                })
+                .collect();
+            let mut got: Vec<usize> = thieves.into_iter().flat_map(|t| t.join().unwrap()).collect();
+            while let Some((g, _)) = q.get() {
+                got.push(g as usize);
+            }
+            assert_eq!(sorted(got), (0..3).map(|i| item(i) as usize).collect::<Vec<_>>());
+        });
     }
 }
