@@ -8,7 +8,7 @@
 #   make clean
 
 CARGO    ?= cargo
-PROGRAMS := hello initorder echoargs
+PROGRAMS := hello initorder echoargs goargs
 RELEASE  := target/release
 
 # Tools the build and the tests use, by the command that shows they exist
