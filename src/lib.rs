@@ -37,6 +37,7 @@ pub mod sync;
 mod sys_linux_amd64;
 mod sysmon;
 mod time;
+mod vdso_linux_amd64;
 
 pub use env::{args, environ, getenv};
 pub use init::InitTask;

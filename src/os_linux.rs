@@ -67,6 +67,8 @@ pub fn sysargs(a: &Argv) -> usize {
         // SAFETY: not yet at AT_NULL, so the next pair exists.
         p = unsafe { p.add(1) };
     }
+    // SAFETY: AT_SYSINFO_EHDR, if present, is the kernel's vDSO image.
+    unsafe { crate::vdso_linux_amd64::vdsoauxv(VDSO_EHDR.load(Ordering::Relaxed)) };
     n
 }
 

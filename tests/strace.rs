@@ -84,3 +84,13 @@ fn closed_standard_fds_are_reopened_on_dev_null() {
     }
     let _ = (std::fs::remove_file(&out), std::fs::remove_file(&log));
 }
+
+#[test]
+fn the_clock_is_read_through_the_vdso() {
+    // goargs sleeps a second: timers read the clock many times, and never
+    // with a system call.
+    let calls = trace(&bin!("goargs"), &[], &[]);
+    let all = calls.join("\n");
+    assert!(!all.contains("clock_gettime"), "{all}");
+    assert!(all.contains("futex("), "the idle M sleeps on a futex until the timer:\n{all}");
+}
