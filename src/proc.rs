@@ -547,18 +547,33 @@ extern "C" fn newproc1(fv: *const Funcval, callergp: *mut G, callerpc: usize) ->
 }
 
 /// Go's malg: a new G with a stack of `stacksize` bytes.
+///
+/// The G itself lives at the very top of its stack slot, above the
+/// stack: a parked goroutine touches that page anyway, so the G costs no
+/// memory of its own. A G and its stack are therefore one thing, never
+/// parted (Gs are reused, not freed).
 #[unsafe(no_mangle)]
 #[inline(never)]
 extern "C" fn malg(stacksize: usize) -> *mut G {
-    let gp = Box::into_raw(Box::new(G::new()));
-    let stk = stack::stackalloc(stacksize);
-    // SAFETY: gp is fresh and ours.
+    const { assert!(size_of::<G>() < 1024, "a G must fit in the top page of its stack") };
+    let slot = stack::stackalloc(stacksize);
+    let gp = ((slot.hi - size_of::<G>()) & !63) as *mut G;
+    // SAFETY: the top of a fresh slot is ours; gp is aligned and in bounds.
     unsafe {
+        gp.write(G::new());
+        let stk = crate::runtime2::Stack { lo: slot.lo, hi: gp as usize & !15 };
         (*gp).stack = stk;
         (*gp).stackguard0 = stk.lo;
         (*gp).stackguard1 = usize::MAX; // only g0s run runtime code that checks it
     }
     gp
+}
+
+/// The whole stack slot of a G made by malg: its stack and the G above it.
+fn stack_slot(gp: *mut G) -> crate::runtime2::Stack {
+    // SAFETY: gp is a live G; it sits in the top page of its slot.
+    let lo = unsafe { (*gp).stack.lo };
+    crate::runtime2::Stack { lo, hi: (gp as usize).next_multiple_of(stack::PAGE_SIZE) }
 }
 
 /// Every goroutine ever made, for checkdead and goroutine dumps (Go's
@@ -593,10 +608,12 @@ const GFREE_KEEP: i32 = 32;
 fn gfput(pp: *mut P, gp: *mut G) {
     // SAFETY: pp is held by this M; gp is Dead and on no list.
     unsafe {
-        if (*gp).stack.size() != stack::stack_size() {
-            // Made before the stack size changed: not worth keeping.
-            stack::stackfree((*gp).stack);
-            (*gp).stack = crate::runtime2::Stack::default();
+        if stack_slot(gp).size() != stack::stack_size() {
+            // Made before the stack size changed (or goroutine 1's): retired
+            // for good, its stack pages given back. The G stays in allgs,
+            // Dead, in the page it shares with nothing.
+            stack::stackrelease((*gp).stack);
+            return;
         }
         (*gp).schedlink = (*pp).gfree;
         (*pp).gfree = gp;
@@ -605,9 +622,7 @@ fn gfput(pp: *mut P, gp: *mut G) {
             let mut spill = GQueue::new();
             while (*pp).gfreecnt > GFREE_KEEP {
                 let g = gfget_local(pp).unwrap();
-                if (*g).stack.lo != 0 {
-                    stack::stackrelease((*g).stack);
-                }
+                stack::stackrelease((*g).stack);
                 spill.push_back(g);
             }
             let mut s = sched.lock.lock();
@@ -633,13 +648,7 @@ fn gfget(pp: *mut P) -> Option<*mut G> {
                 (*pp).gfreecnt += 1;
             }
         }
-        let gp = gfget_local(pp)?;
-        if (*gp).stack.lo == 0 {
-            let stk = stack::stackalloc(stack::stack_size());
-            (*gp).stack = stk;
-            (*gp).stackguard0 = stk.lo;
-        }
-        Some(gp)
+        gfget_local(pp)
     }
 }
 
@@ -740,8 +749,7 @@ fn allocm(f: Option<fn()>, id: i64) -> *mut M {
             unsafe {
                 let next = (*mp).schedlink;
                 if (*mp).free_wait.load(Ordering::Acquire) == 0 {
-                    stack::stackfree((*(*mp).g0).stack);
-                    drop(Box::from_raw((*mp).g0));
+                    stack::stackfree(stack_slot((*mp).g0));
                     drop(Box::from_raw(mp));
                 } else {
                     (*mp).schedlink = keep;

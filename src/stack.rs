@@ -183,6 +183,8 @@ pub unsafe fn stackfree(stk: Stack) {
 /// # Safety
 /// Nothing runs on `stk` or points into it.
 pub unsafe fn stackrelease(stk: Stack) {
+    // Whole pages only: a G may share the page above its stack's top.
+    let hi = stk.hi & !(PAGE_SIZE - 1);
     // SAFETY: the caller guarantees the stack is unused.
-    let _ = unsafe { mm::madvise(stk.lo as *mut c_void, stk.size(), mm::Advice::LinuxDontNeed) };
+    let _ = unsafe { mm::madvise(stk.lo as *mut c_void, hi - stk.lo, mm::Advice::LinuxDontNeed) };
 }
