@@ -33,14 +33,14 @@ settls:
 	.globl	clone
 	.type	clone, @function
 clone:
+	pushq	%r12			# callee-saved: the parent's, kept for it
+	pushq	%r13
 	movq	%rdx, %r13		# mp, gp and f survive the syscall in
 	movq	%rcx, %r9		# registers the child inherits
 	movq	%r8, %r12
 	leaq	m_tls+8(%r13), %r8	# tls: the new thread pointer, &mp.tls[1]
 	xorl	%edx, %edx		# no parent tid
 	xorl	%r10d, %r10d		# no child tid
-	pushq	%r12			# callee-saved in the parent
-	pushq	%r13
 	movl	$SYS_clone, %eax
 	syscall
 	testq	%rax, %rax

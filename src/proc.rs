@@ -362,6 +362,7 @@ fn pdestroy(s: &mut SchedLocked, pp: *mut P, heir: *mut P) {
         while let Some(gp) = gfget_local(pp) {
             s.gfree.push_back(gp);
         }
+        s.gfree_when = nanotime();
         (*pp).m = ptr::null_mut();
         (*pp).status.store(Pstatus::Dead as u32, Ordering::Release);
     }
@@ -576,8 +577,9 @@ fn stack_slot(gp: *mut G) -> crate::runtime2::Stack {
     crate::runtime2::Stack { lo, hi: (gp as usize).next_multiple_of(stack::PAGE_SIZE) }
 }
 
-/// Every goroutine ever made, for checkdead and goroutine dumps (Go's
-/// allgs). Gs are never freed, only reused, so the list only grows.
+/// Every goroutine that exists, dead ones kept for reuse included, for
+/// checkdead and goroutine dumps (Go's allgs). A G leaves it only when
+/// sysmon frees it with its stack (release_gfree).
 static ALLGS: Mutex<AllGs> = Mutex::new(AllGs(Vec::new()));
 
 struct AllGs(Vec<*mut G>);
@@ -587,7 +589,27 @@ struct AllGs(Vec<*mut G>);
 unsafe impl Send for AllGs {}
 
 fn allgadd(gp: *mut G) {
-    ALLGS.lock().0.push(gp);
+    let mut all = ALLGS.lock();
+    // SAFETY: gp is fresh; allgindex is under the allgs lock.
+    unsafe { (*gp).allgindex = all.0.len() };
+    all.0.push(gp);
+}
+
+/// Takes a dead G out of allgs, before its memory goes.
+fn allgremove(gp: *mut G) {
+    let mut all = ALLGS.lock();
+    // SAFETY: gp and the G moved into its place are in allgs, whose
+    // indices are under the lock.
+    unsafe {
+        let i = (*gp).allgindex;
+        if all.0[i] != gp {
+            throw("allgremove: g not in allgs");
+        }
+        all.0.swap_remove(i);
+        if let Some(&moved) = all.0.get(i) {
+            (*moved).allgindex = i;
+        }
+    }
 }
 
 /// Calls `f` on every goroutine ever made, dead ones included. Holds the
@@ -603,32 +625,25 @@ const GFREE_MAX: i32 = 64;
 const GFREE_KEEP: i32 = 32;
 
 /// Go's gfput: keep a dead G, stack and all, on pp's free list. A long
-/// list spills half to the global list, whose stacks give their pages
-/// back to the OS.
+/// list spills half to the global list, where sysmon frees them, pages
+/// back to the OS, if no one takes them soon (release_gfree).
 fn gfput(pp: *mut P, gp: *mut G) {
     // SAFETY: pp is held by this M; gp is Dead and on no list.
     unsafe {
         if stack_slot(gp).size() != stack::stack_size() {
-            // Made before the stack size changed (or goroutine 1's): retired
-            // for good, its stack pages given back. The G stays in allgs,
-            // Dead, in the page it shares with nothing.
-            stack::stackrelease((*gp).stack);
+            // Made before the stack size changed: not worth keeping.
+            gfree(gp);
             return;
         }
         (*gp).schedlink = (*pp).gfree;
         (*pp).gfree = gp;
         (*pp).gfreecnt += 1;
         if (*pp).gfreecnt >= GFREE_MAX {
-            let mut spill = GQueue::new();
-            while (*pp).gfreecnt > GFREE_KEEP {
-                let g = gfget_local(pp).unwrap();
-                stack::stackrelease((*g).stack);
-                spill.push_back(g);
-            }
             let mut s = sched.lock.lock();
-            while let Some(g) = spill.pop() {
-                s.gfree.push_back(g);
+            while (*pp).gfreecnt > GFREE_KEEP {
+                s.gfree.push_back(gfget_local(pp).unwrap());
             }
+            s.gfree_when = nanotime();
         }
     }
 }
@@ -650,6 +665,38 @@ fn gfget(pp: *mut P) -> Option<*mut G> {
         }
         gfget_local(pp)
     }
+}
+
+/// How long spilled free Gs keep their stack pages before sysmon gives
+/// them back: long enough that a program spawning in bursts reuses warm
+/// stacks, short enough that an idle program shrinks soon.
+pub(crate) const GFREE_RELEASE_NS: i64 = 100_000_000;
+
+/// Frees the global free Gs, stacks and all, if the list has sat unused
+/// for GFREE_RELEASE_NS. Called by sysmon; returns how many.
+pub(crate) fn release_gfree(now: i64) -> usize {
+    let mut batch = GQueue::new();
+    {
+        let mut s = sched.lock.lock();
+        if s.gfree.size == 0 || now - s.gfree_when < GFREE_RELEASE_NS {
+            return 0;
+        }
+        core::mem::swap(&mut batch, &mut s.gfree);
+    }
+    let n = batch.size;
+    while let Some(gp) = batch.pop() {
+        gfree(gp);
+    }
+    n
+}
+
+/// Frees a dead G: out of allgs, and its slot (the stack and the G
+/// itself) back to the stack pool, its pages to the OS.
+fn gfree(gp: *mut G) {
+    allgremove(gp);
+    // SAFETY: gp is Dead and on no list: nothing runs on its stack or
+    // refers to it any more.
+    unsafe { stack::stackfree(stack_slot(gp)) };
 }
 
 /// Pops pp's free list.
@@ -981,6 +1028,21 @@ fn find_runnable() -> (*mut G, bool) {
             if sched.nmspinning.fetch_sub(1, Ordering::AcqRel) == 0 {
                 throw("findrunnable: negative nmspinning");
             }
+            // The global queue first: a G put there meanwhile (gosched, an
+            // overflowing ring) saw us spinning and woke no one.
+            {
+                let mut s = sched.lock.lock();
+                if s.runq.size != 0 {
+                    let pp = pidleget(&mut s);
+                    if !pp.is_null() {
+                        acquirep(pp);
+                        let gp = globrunqget(&mut s, pp, 0).unwrap();
+                        drop(s);
+                        become_spinning(mp);
+                        return (gp, false);
+                    }
+                }
+            }
             // SAFETY: Ps in allp stay valid; reading a ring is lock-free.
             let work = allp().ps.iter().any(|&p2| unsafe { !(*p2).runq.is_empty() });
             if work {
@@ -1285,7 +1347,8 @@ fn gcstopm() {
 
 /// Go's stopTheWorld: stop every P. Each P stops at its next schedule:
 /// gort has no preemption, so a goroutine that never blocks or yields
-/// holds its P, and this waits for it. Runs on a goroutine holding a P.
+/// holds its P, and this waits for it. Runs on a goroutine holding a P
+/// and WORLDSEMA.
 fn stop_the_world() {
     let pp = getp();
     let mut s = sched.lock.lock();
@@ -1322,6 +1385,7 @@ fn start_the_world(procs: i32) {
     let mut s = sched.lock.lock();
     let mut runnable = procresize(&mut s, procs);
     sched.gcwaiting.store(false, Ordering::Release);
+    crate::sysmon::wake_sysmon(&mut s); // it slept through the stop
     drop(s);
     while !runnable.is_null() {
         // SAFETY: procresize handed these Ps to us, each with an M or none.
@@ -1345,14 +1409,23 @@ fn start_the_world(procs: i32) {
 /// runtime.GOMAXPROCS). `n` <= 0 only asks. Changing it stops the world:
 /// it waits for every running goroutine to block or yield.
 pub fn gomaxprocs(n: i32) -> i32 {
-    let old = GOMAXPROCS.load(Ordering::Acquire);
-    if n <= 0 || n == old {
-        return old;
+    if n <= 0 {
+        return GOMAXPROCS.load(Ordering::Acquire);
     }
-    stop_the_world();
-    start_the_world(n);
+    // One stop-the-world at a time (Go's worldsema): a second stopper
+    // would hold its P while waiting for the first's, and neither stops.
+    crate::sema::semacquire(&WORLDSEMA, WaitReason::Semacquire);
+    let old = GOMAXPROCS.load(Ordering::Acquire);
+    if n != old {
+        stop_the_world();
+        start_the_world(n);
+    }
+    crate::sema::semrelease(&WORLDSEMA);
     old
 }
+
+/// The right to stop the world: 1 when free.
+static WORLDSEMA: core::sync::atomic::AtomicU32 = core::sync::atomic::AtomicU32::new(1);
 
 /// The number of goroutines that exist now, main included (Go's
 /// runtime.NumGoroutine).

@@ -137,6 +137,8 @@ pub struct G {
     /// A runtime goroutine (sysmon's helpers, the scavenger): left out of
     /// num_goroutine and deadlock reports.
     pub system: bool,
+    /// Index in allgs. Under the allgs lock.
+    pub allgindex: usize,
 }
 
 impl G {
@@ -157,6 +159,7 @@ impl G {
             waitreason: WaitReason::Zero,
             sleep_until: 0,
             system: false,
+            allgindex: 0,
         }
     }
 }
@@ -168,6 +171,7 @@ pub enum WaitReason {
     Zero,
     Sleep,
     SelectNoCases,
+    Semacquire,
     SyncWaitGroupWait,
 }
 
@@ -177,6 +181,7 @@ impl WaitReason {
             WaitReason::Zero => "",
             WaitReason::Sleep => "sleep",
             WaitReason::SelectNoCases => "select (no cases)",
+            WaitReason::Semacquire => "semacquire",
             WaitReason::SyncWaitGroupWait => "sync.WaitGroup.Wait",
         }
     }
@@ -394,8 +399,11 @@ pub struct SchedLocked {
     pub freem: *mut M,
     /// The global run queue, for what overflows a P's ring and for gosched.
     pub runq: GQueue,
-    /// Dead Gs with stacks, from Ps whose free lists grew too long.
+    /// Dead Gs from Ps whose free lists grew too long, their stack pages
+    /// still in memory (warm), and when one last arrived. sysmon frees
+    /// them, stack and all, once the list has sat unused a while.
     pub gfree: GQueue,
+    pub gfree_when: i64,
     /// The M sleeping until the next timer with no P, if any, and when it
     /// will wake (Go's netpoll waiter and pollUntil, without a netpoller).
     pub timer_waiter: *mut M,
@@ -431,6 +439,7 @@ impl Sched {
                 freem: ptr::null_mut(),
                 runq: GQueue::new(),
                 gfree: GQueue::new(),
+                gfree_when: 0,
                 timer_waiter: ptr::null_mut(),
                 poll_until: 0,
                 stopwait: 0,

@@ -44,9 +44,9 @@ fn semroot(addr: &AtomicU32) -> &'static Root {
 
 /// Takes a unit if there is one.
 fn cansemacquire(addr: &AtomicU32) -> bool {
-    let mut v = addr.load(Ordering::Acquire);
+    let mut v = addr.load(Ordering::SeqCst);
     while v > 0 {
-        match addr.compare_exchange_weak(v, v - 1, Ordering::Acquire, Ordering::Relaxed) {
+        match addr.compare_exchange_weak(v, v - 1, Ordering::SeqCst, Ordering::SeqCst) {
             Ok(_) => return true,
             Err(cur) => v = cur,
         }
@@ -63,9 +63,11 @@ pub fn semacquire(addr: &AtomicU32, reason: WaitReason) {
     let root = semroot(addr);
     loop {
         let mut q = root.queue.lock();
-        root.nwait.fetch_add(1, Ordering::AcqRel);
+        // SeqCst here and in semrelease: each side writes one word and then
+        // reads the other's, so they must not both see the old values.
+        root.nwait.fetch_add(1, Ordering::SeqCst);
         if cansemacquire(addr) {
-            root.nwait.fetch_sub(1, Ordering::AcqRel);
+            root.nwait.fetch_sub(1, Ordering::SeqCst);
             return;
         }
         let mut w = Waiter { gp: getg(), addr: addr as *const _ as usize, next: ptr::null_mut() };
@@ -98,13 +100,13 @@ fn unlock_root(_gp: *mut G, root: *mut u8) -> bool {
 
 /// Go's semrelease: increment the counter and wake one waiter, if any.
 pub fn semrelease(addr: &AtomicU32) {
-    addr.fetch_add(1, Ordering::Release);
+    addr.fetch_add(1, Ordering::SeqCst);
     let root = semroot(addr);
-    if root.nwait.load(Ordering::Acquire) == 0 {
+    if root.nwait.load(Ordering::SeqCst) == 0 {
         return;
     }
     let mut q = root.queue.lock();
-    if root.nwait.load(Ordering::Acquire) == 0 {
+    if root.nwait.load(Ordering::SeqCst) == 0 {
         return;
     }
     let key = addr as *const _ as usize;
@@ -131,7 +133,7 @@ pub fn semrelease(addr: &AtomicU32) {
         }
         (*w).gp // read before the waiter can run and reuse its stack
     };
-    root.nwait.fetch_sub(1, Ordering::AcqRel);
+    root.nwait.fetch_sub(1, Ordering::SeqCst);
     drop(q);
     goready(gp);
 }

@@ -4,7 +4,9 @@
 //! is busy, and checkdead does not count it. It wakes every 20 us while
 //! the program is busy, doubling its sleep after 50 quiet rounds up to
 //! 10 ms, and sleeps deeply (until the next timer, or a minute) when every
-//! P is idle. Each round it does the retake bookkeeping: it notes each
+//! P is idle. Each round it gives back the stack pages of free goroutines
+//! that have sat unused on the global list for 100 ms, and does the
+//! retake bookkeeping: it notes each
 //! running P's schedtick and how long it has stood still. Go would
 //! preempt a goroutine that has run 10 ms; gort cannot interrupt Rust
 //! code yet, so it only counts such Ps. With GODEBUG=schedtrace=N it
@@ -16,7 +18,7 @@ use core::sync::atomic::Ordering;
 use crate::env::DEBUG;
 use crate::os_linux::usleep;
 use crate::print::{FdWriter, STDERR};
-use crate::proc::{GOMAXPROCS, checkdead, earliest_timer, sched, wakep};
+use crate::proc::{GFREE_RELEASE_NS, GOMAXPROCS, checkdead, earliest_timer, release_gfree, sched, wakep};
 use crate::runtime2::{G, Gstatus, M, Pstatus, SchedLocked, allp};
 use crate::time::nanotime;
 
@@ -50,7 +52,10 @@ pub fn sysmon() {
         if schedtrace <= 0 && all_idle() {
             let s = sched.lock.lock();
             if all_idle() {
-                let sleep = earliest_timer().map_or(DEEP_SLEEP_NS, |w| (w - now).clamp(0, DEEP_SLEEP_NS));
+                let mut sleep = earliest_timer().map_or(DEEP_SLEEP_NS, |w| (w - now).clamp(0, DEEP_SLEEP_NS));
+                if s.gfree.size != 0 {
+                    sleep = sleep.min(GFREE_RELEASE_NS); // stacks to give back
+                }
                 if sleep > 0 {
                     sched.sysmonwait.store(true, Ordering::Release);
                     drop(s);
@@ -69,6 +74,8 @@ pub fn sysmon() {
         if earliest_timer().is_some_and(|next| next < now) && sched.npidle.load(Ordering::Relaxed) > 0 {
             wakep();
         }
+
+        release_gfree(now);
 
         if retake(nanotime()) != 0 {
             idle = 0;

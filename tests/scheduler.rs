@@ -91,6 +91,16 @@ fn gomaxprocs_changes_under_load() {
 }
 
 #[test]
+fn concurrent_gomaxprocs_calls_take_turns() {
+    for procs in ["2", "4"] {
+        for _ in 0..5 {
+            let o = run(&mut cmd(&bin!("concmax"), &[], &[("GOMAXPROCS", procs)]));
+            expect(&o, "done gomaxprocs=3\n", "", 0);
+        }
+    }
+}
+
+#[test]
 fn thread_count_stays_near_gomaxprocs() {
     for procs in [1, 2, 8] {
         let o = run(&mut cmd(&bin!("threads"), &[], &[("GOMAXPROCS", &procs.to_string())]));
@@ -152,4 +162,18 @@ fn scheddetail_prints_every_p_m_and_g() {
     assert!(err.contains("\n  M0: p="), "{err}");
     assert!(err.contains(" mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning="), "{err}");
     assert!(err.contains("\n  G1: status=4(sleep) m=nil lockedm=nil\n"), "main sleeps:\n{err}");
+}
+
+#[test]
+fn idle_free_stacks_give_their_pages_back() {
+    for procs in ["1", "2"] {
+        let o = run(&mut cmd(&bin!("stackrelease"), &[], &[("GOMAXPROCS", procs)]));
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        let out = stdout(&o);
+        let field = |k: &str| -> u64 { out.split(&format!("{k}=")).nth(1).unwrap().split_whitespace().next().unwrap().parse().unwrap() };
+        // 4000 stacks with 32 KiB dirty each: over 100 MiB while they live.
+        assert!(field("after") > 100, "{out}");
+        // Each P keeps up to 64 warm; sysmon frees the rest.
+        assert!(field("later") < 16, "{out}");
+    }
 }
