@@ -878,6 +878,7 @@ extern "C" fn minit() {
     if mp != &raw mut m0 {
         crate::os_linux::minit_signal_mask();
     }
+    crate::os_linux::minit_timerslack();
 }
 
 /// mstartfn of an M started to look for work.
@@ -1164,6 +1165,12 @@ extern "C" fn execute(gp: *mut G, inherit_time: bool) -> ! {
 /// Go's wakep: if no M is looking for work and a P is idle, start an M
 /// (spinning) with that P. Called when work appears.
 pub(crate) fn wakep() {
+    // No idle P: no M could be started. (Skipping needspinning here loses
+    // nothing: a G pushed to the global queue under sched.lock is seen by
+    // any M releasing its P, which checks that queue under the same lock.)
+    if sched.npidle.load(Ordering::Acquire) == 0 {
+        return;
+    }
     if sched.nmspinning.load(Ordering::Acquire) != 0
         || sched.nmspinning.compare_exchange(0, 1, Ordering::AcqRel, Ordering::Relaxed).is_err()
     {
