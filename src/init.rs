@@ -38,7 +38,7 @@ impl InitTask {
 
 /// Declares a package's init task.
 ///
-/// ```ignore
+/// ```text
 /// gort::init!(pub LIB = "lib", imports [], inits [init]);
 /// gort::init!(MAIN = "main", imports [&lib::LIB], inits [init_2, init_1, test::init]);
 /// ```

@@ -108,8 +108,8 @@ fn thread_count_stays_near_gomaxprocs() {
         let out = stdout(&o);
         let max: u32 = out.trim().rsplit('=').next().unwrap().parse().unwrap();
         assert!(out.starts_with(&format!("gomaxprocs={procs} ")), "{out}");
-        // One M per P, sysmon, and at most one M between Ps.
-        assert!(max <= procs + 2, "GOMAXPROCS={procs}: {max} threads");
+        // One M per P, sysmon, the timer waiter, and one in passing.
+        assert!(max <= procs + 3, "GOMAXPROCS={procs}: {max} threads");
     }
 }
 
