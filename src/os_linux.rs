@@ -178,11 +178,20 @@ pub fn newosproc(mp: *mut M) {
     }
 }
 
+/// Go's minitSignalStack: signal handlers of this thread run on `stk`
+/// (SA_ONSTACK), so a goroutine that overflows its own stack can still be
+/// reported.
+pub fn minit_sigaltstack(stk: crate::runtime2::Stack) {
+    crate::sys_linux_amd64::sigaltstack(Some((stk.lo, stk.size())));
+}
+
 /// Ends the calling thread (not the process); its g0 stack may be freed
 /// once mp.free_wait reads 0. Never returns.
 pub fn exit_thread_of(mp: *mut M) -> ! {
-    // Block every signal: a handler must not run on a stack about to go.
+    // Block every signal: a handler must not run on a stack about to go,
+    // and the signal stack goes with the thread (Go's unminit).
     rt_sigprocmask(SIG_SETMASK, Some(&!0u64), None);
+    crate::sys_linux_amd64::sigaltstack(None);
     // SAFETY: mp is this thread's M; exit_thread touches no stack after
     // its store.
     unsafe { exit_thread(&raw const (*mp).free_wait) }

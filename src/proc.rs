@@ -232,16 +232,23 @@ pub extern "C" fn schedinit() {
 #[unsafe(no_mangle)]
 #[inline(never)]
 extern "C" fn mcommoninit(mp: *mut M, id: i64) {
+    // Go's mpreinit: the signal stack, installed by minit on the thread.
+    let gsignal = malg(GSIGNAL_STACK_SIZE);
     let mut s = sched.lock.lock();
     let id = if id >= 0 { id } else { mreserveid(&mut s) };
     // SAFETY: mp is not yet on allm, so no one else reaches it.
     unsafe {
+        (*gsignal).m = mp;
+        (*mp).gsignal = gsignal;
         (*mp).id = id;
         (*mp).fastrand = startup_seed() ^ (id as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         (*mp).alllink = s.allm;
     }
     s.allm = mp;
 }
+
+/// The stack signal handlers run on (Go's 32 KiB gsignal).
+const GSIGNAL_STACK_SIZE: usize = 32 << 10;
 
 /// Go's mReserveID: the next M id, checked against the thread limit.
 /// Caller holds sched.lock.
@@ -797,6 +804,7 @@ fn allocm(f: Option<fn()>, id: i64) -> *mut M {
                 let next = (*mp).schedlink;
                 if (*mp).free_wait.load(Ordering::Acquire) == 0 {
                     stack::stackfree(stack_slot((*mp).g0));
+                    stack::stackfree(stack_slot((*mp).gsignal));
                     drop(Box::from_raw(mp));
                 } else {
                     (*mp).schedlink = keep;
@@ -875,6 +883,9 @@ extern "C" fn minit() {
     let mp = getm();
     // SAFETY: mp is this thread's M.
     unsafe { (*mp).procid = rustix::thread::gettid().as_raw_nonzero().get() as u64 };
+    // SAFETY: mp's gsignal was made by mcommoninit and is used by nothing
+    // else.
+    crate::os_linux::minit_sigaltstack(unsafe { (*(*mp).gsignal).stack });
     if mp != &raw mut m0 {
         crate::os_linux::minit_signal_mask();
     }

@@ -199,6 +199,9 @@ pub struct M {
     pub tls: [usize; 6],
 
     // Owned by this M.
+    /// The goroutine whose stack signal handlers run on (sigaltstack),
+    /// 32 KiB, set by mcommoninit.
+    pub gsignal: *mut G,
     /// The user goroutine running on this M, or null while on g0.
     pub curg: *mut G,
     /// The P this M holds, or null.
@@ -244,6 +247,7 @@ impl M {
         M {
             g0: ptr::null_mut(),
             tls: [0; 6],
+            gsignal: ptr::null_mut(),
             curg: ptr::null_mut(),
             p: ptr::null_mut(),
             nextp: ptr::null_mut(),

@@ -77,3 +77,25 @@ pub fn rt_sigprocmask(how: u32, set: Option<&u64>, old: Option<&mut u64>) {
              lateout("rcx") _, lateout("r11") _, options(nostack));
     }
 }
+
+/// sigaltstack: this thread's signal stack becomes `Some((base, size))`,
+/// or none.
+pub fn sigaltstack(stack: Option<(usize, usize)>) {
+    #[repr(C)]
+    struct StackT {
+        sp: usize,
+        flags: i32,
+        size: usize,
+    }
+    let ss = match stack {
+        Some((sp, size)) => StackT { sp, flags: 0, size },
+        None => StackT { sp: 0, flags: linux_raw_sys::general::SS_DISABLE as i32, size: 0 },
+    };
+    // SAFETY: the kernel reads one stack_t from &ss; a stack given here is
+    // owned by this thread's M for as long as the thread lives.
+    unsafe {
+        asm!("syscall", inlateout("rax") linux_raw_sys::general::__NR_sigaltstack as isize => _,
+             in("rdi") &raw const ss, in("rsi") 0usize,
+             lateout("rcx") _, lateout("r11") _, options(nostack));
+    }
+}

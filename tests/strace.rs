@@ -53,6 +53,8 @@ fn nothing_of_a_libc_start_up() {
     let i = calls.iter().position(|l| l.starts_with("clone(")).unwrap();
     assert!(calls[i - 1].starts_with("rt_sigprocmask(SIG_SETMASK, ~[]"), "signals blocked across clone:\n{all}");
     assert!(calls[i + 1].starts_with("rt_sigprocmask(SIG_SETMASK, []"), "and restored:\n{all}");
+    // m0 gets its signal stack in minit, before it schedules.
+    assert!(all.contains("sigaltstack({ss_sp=0x"), "{all}");
     // A small start-up: every call is accounted for in the README.
     assert!(calls.len() <= 25, "{} calls:\n{all}", calls.len());
 }
