@@ -13,6 +13,9 @@
 extern crate alloc;
 gort::main!(main);
 
+#[path = "args.rs"]
+mod args;
+
 use core::hint::black_box;
 use core::sync::atomic::{AtomicU64, Ordering};
 use gort::sync::WaitGroup;
@@ -21,18 +24,6 @@ const STEPS: u64 = 50_000_000;
 
 static WG: WaitGroup = WaitGroup::new();
 static CHECKSUM: AtomicU64 = AtomicU64::new(0);
-
-/// N from the first argument, or `default`.
-fn arg_n(default: i32) -> i32 {
-    let Some(a) = gort::args().get(1) else { return default };
-    match core::str::from_utf8(a).ok().and_then(|s| s.parse().ok()) {
-        Some(n) if n > 0 => n,
-        _ => {
-            gort::eprintln!("usage: parallel [W]");
-            gort::exit(2)
-        }
-    }
-}
 
 /// The work item: `steps` rounds of xorshift64 from `seed`.
 fn xorshift(seed: u64, steps: u64) -> u64 {
@@ -62,7 +53,7 @@ fn run(w: i32, procs: i32) -> (i64, u64) {
 }
 
 fn main() {
-    let w = arg_n(8);
+    let w = args::arg_n("parallel", 8);
     let (t1, sum1) = run(w, 1);
     let (t2, sum2) = run(w, 2);
     if sum1 != sum2 {

@@ -13,24 +13,15 @@
 extern crate alloc;
 gort::main!(main);
 
+#[path = "args.rs"]
+mod args;
+
 use core::time::Duration;
 use gort::sync::WaitGroup;
 
 static GATE: WaitGroup = WaitGroup::new();
 static STARTED: WaitGroup = WaitGroup::new();
 static FINISHED: WaitGroup = WaitGroup::new();
-
-/// N from the first argument, or `default`.
-fn arg_n(default: i32) -> i32 {
-    let Some(a) = gort::args().get(1) else { return default };
-    match core::str::from_utf8(a).ok().and_then(|s| s.parse().ok()) {
-        Some(n) if n > 0 => n,
-        _ => {
-            gort::eprintln!("usage: parked [N]");
-            gort::exit(2)
-        }
-    }
-}
 
 /// The process's resident set in kB: the VmRSS line of /proc/self/status.
 fn vm_rss_kb() -> i64 {
@@ -55,7 +46,7 @@ fn vm_rss_kb() -> i64 {
 }
 
 fn main() {
-    let n = arg_n(100_000);
+    let n = args::arg_n("parked", 100_000);
     GATE.add(1);
     STARTED.add(n);
     FINISHED.add(n);

@@ -10,23 +10,14 @@
 extern crate alloc;
 gort::main!(main);
 
+#[path = "args.rs"]
+mod args;
+
 use alloc::vec::Vec;
 use core::time::Duration;
 
-/// N from the first argument, or `default`.
-fn arg_n(default: i32) -> i32 {
-    let Some(a) = gort::args().get(1) else { return default };
-    match core::str::from_utf8(a).ok().and_then(|s| s.parse().ok()) {
-        Some(n) if n > 0 => n,
-        _ => {
-            gort::eprintln!("usage: sleep [N]");
-            gort::exit(2)
-        }
-    }
-}
-
 fn main() {
-    let n = arg_n(1000) as usize;
+    let n = args::arg_n("sleep", 1000) as usize;
     let mut took = Vec::with_capacity(n);
     for _ in 0..n {
         let t0 = gort::nanotime();

@@ -10,26 +10,17 @@
 extern crate alloc;
 gort::main!(main);
 
+#[path = "args.rs"]
+mod args;
+
 use core::sync::atomic::{AtomicU64, Ordering};
 use gort::sync::WaitGroup;
 
 static SUM: AtomicU64 = AtomicU64::new(0);
 static WG: WaitGroup = WaitGroup::new();
 
-/// N from the first argument, or `default`.
-fn arg_n(default: i32) -> i32 {
-    let Some(a) = gort::args().get(1) else { return default };
-    match core::str::from_utf8(a).ok().and_then(|s| s.parse().ok()) {
-        Some(n) if n > 0 => n,
-        _ => {
-            gort::eprintln!("usage: spawn [N]");
-            gort::exit(2)
-        }
-    }
-}
-
 fn main() {
-    let n = arg_n(1_000_000);
+    let n = args::arg_n("spawn", 1_000_000);
     let t0 = gort::nanotime();
     WG.add(n);
     for _ in 0..n {

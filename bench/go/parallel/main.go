@@ -12,28 +12,16 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"gortbench/benchargs"
 )
 
 const steps = 50_000_000
 
 var checksum uint64
-
-// argN returns N from the first argument, or def.
-func argN(def int) int {
-	if len(os.Args) < 2 {
-		return def
-	}
-	n, err := strconv.Atoi(os.Args[1])
-	if err != nil || n <= 0 {
-		fmt.Fprintln(os.Stderr, "usage: parallel [W]")
-		os.Exit(2)
-	}
-	return n
-}
 
 // xorshift is the work item: steps rounds of xorshift64 from seed.
 func xorshift(seed uint64, steps int) uint64 {
@@ -70,7 +58,7 @@ func run(w, procs int) (time.Duration, uint64) {
 }
 
 func main() {
-	w := argN(8)
+	w := benchargs.N("parallel", 8)
 	t1, sum1 := run(w, 1)
 	t2, sum2 := run(w, 2)
 	if sum1 != sum2 {

@@ -16,20 +16,9 @@ import (
 	"strconv"
 	"sync"
 	"time"
-)
 
-// argN returns N from the first argument, or def.
-func argN(def int) int {
-	if len(os.Args) < 2 {
-		return def
-	}
-	n, err := strconv.Atoi(os.Args[1])
-	if err != nil || n <= 0 {
-		fmt.Fprintln(os.Stderr, "usage: parked [N]")
-		os.Exit(2)
-	}
-	return n
-}
+	"gortbench/benchargs"
+)
 
 // vmRSSKB returns the process's resident set in kB, from /proc/self/status.
 func vmRSSKB() int64 {
@@ -52,7 +41,7 @@ func vmRSSKB() int64 {
 }
 
 func main() {
-	n := argN(100_000)
+	n := benchargs.N("parked", 100_000)
 	var gate, started, finished sync.WaitGroup
 	gate.Add(1)
 	started.Add(n)

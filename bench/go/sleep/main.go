@@ -9,28 +9,15 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"runtime"
 	"sort"
-	"strconv"
 	"time"
+
+	"gortbench/benchargs"
 )
 
-// argN returns N from the first argument, or def.
-func argN(def int) int {
-	if len(os.Args) < 2 {
-		return def
-	}
-	n, err := strconv.Atoi(os.Args[1])
-	if err != nil || n <= 0 {
-		fmt.Fprintln(os.Stderr, "usage: sleep [N]")
-		os.Exit(2)
-	}
-	return n
-}
-
 func main() {
-	n := argN(1000)
+	n := benchargs.N("sleep", 1000)
 	took := make([]int64, 0, n)
 	for i := 0; i < n; i++ {
 		t0 := time.Now()

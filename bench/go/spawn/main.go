@@ -10,10 +10,11 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"gortbench/benchargs"
 )
 
 var (
@@ -21,21 +22,8 @@ var (
 	wg  sync.WaitGroup
 )
 
-// argN returns N from the first argument, or def.
-func argN(def int) int {
-	if len(os.Args) < 2 {
-		return def
-	}
-	n, err := strconv.Atoi(os.Args[1])
-	if err != nil || n <= 0 {
-		fmt.Fprintln(os.Stderr, "usage: spawn [N]")
-		os.Exit(2)
-	}
-	return n
-}
-
 func main() {
-	n := argN(1_000_000)
+	n := benchargs.N("spawn", 1_000_000)
 	t0 := time.Now()
 	wg.Add(n)
 	for i := 0; i < n; i++ {

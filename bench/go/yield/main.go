@@ -8,28 +8,15 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"runtime"
-	"strconv"
 	"sync"
 	"time"
+
+	"gortbench/benchargs"
 )
 
-// argN returns N from the first argument, or def.
-func argN(def int) int {
-	if len(os.Args) < 2 {
-		return def
-	}
-	n, err := strconv.Atoi(os.Args[1])
-	if err != nil || n <= 0 {
-		fmt.Fprintln(os.Stderr, "usage: yield [N]")
-		os.Exit(2)
-	}
-	return n
-}
-
 func main() {
-	n := argN(1_000_000)
+	n := benchargs.N("yield", 1_000_000)
 	var wg sync.WaitGroup
 	t0 := time.Now()
 	wg.Add(2)
