@@ -459,7 +459,7 @@ fn mget(s: &mut SchedLocked) -> *mut M {
 pub extern "C" fn newproc(fv: *const Funcval) {
     let gp = getg();
     let pc = getcallerpc();
-    let newg = newproc1(fv, gp, pc);
+    let newg = newproc1(fv, gp, pc, 0);
     // SAFETY: newg is fully set up and owned by no queue yet.
     let (goid, stk, sp) = unsafe { ((*newg).goid, (*newg).stack, (*newg).sched.sp) };
     runqput(getp(), newg, true);
@@ -485,15 +485,32 @@ pub fn go<F: FnOnce() + Send + 'static>(f: F) {
         fv: Funcval,
         f: F,
     }
-    /// The goroutine's entry: free the box, then run the closure.
-    unsafe extern "C" fn entry<F: FnOnce()>(fv: *mut Funcval) {
+    /// The entry of a goroutine whose closure newproc1 copied to the top
+    /// of its stack: move the closure out and run it.
+    unsafe extern "C" fn on_stack<F: FnOnce()>(fv: *mut Funcval) {
+        // SAFETY: fv is newproc1's copy of the Closure<F> `go` gave up.
+        let c = unsafe { ptr::read(fv.cast::<Closure<F>>()) };
+        (c.f)()
+    }
+    /// The entry of a goroutine whose closure is too big for that: free
+    /// the box, then run the closure.
+    unsafe extern "C" fn boxed<F: FnOnce()>(fv: *mut Funcval) {
         // SAFETY: fv is the Closure<F> box `go` leaked, used only here.
         let c = unsafe { Box::from_raw(fv.cast::<Closure<F>>()) };
-        let f = c.f;
-        f()
+        (c.f)()
     }
-    let fv = Box::into_raw(Box::new(Closure { fv: Funcval { entry: entry::<F> }, f }));
-    let newg = newproc1(fv.cast(), getg(), getcallerpc());
+    // The closure travels on the new goroutine's own stack, as Go once
+    // copied a goroutine's arguments there: no allocation. Only a closure
+    // too big for a fraction of a stack goes on the heap.
+    let size = size_of::<Closure<F>>();
+    let callerpc = getcallerpc();
+    let newg = if size <= MAX_STACK_CLOSURE && align_of::<Closure<F>>() <= 16 {
+        let c = core::mem::ManuallyDrop::new(Closure { fv: Funcval { entry: on_stack::<F> }, f });
+        newproc1(&raw const c.fv, getg(), callerpc, size)
+    } else {
+        let fv = Box::into_raw(Box::new(Closure { fv: Funcval { entry: boxed::<F> }, f }));
+        newproc1(fv.cast(), getg(), callerpc, 0)
+    };
     runqput(getp(), newg, true);
     if sched.main_started.load(Ordering::Acquire) {
         wakep();
@@ -506,11 +523,17 @@ fn getp() -> *mut P {
     unsafe { (*getm()).p }
 }
 
+/// Closures up to this size are copied to the new goroutine's stack.
+const MAX_STACK_CLOSURE: usize = 1024;
+
 /// Go's newproc1: a Runnable G that will call `fv` on its own stack and
-/// return into goexit. `callergp` and `callerpc` are its creator.
+/// return into goexit. `callergp` and `callerpc` are its creator. With
+/// `argsize` > 0, `fv` heads an object of that many bytes (16-aligned or
+/// less), which is copied to the top of the new stack and handed to the
+/// entry from there; the caller must forget its original.
 #[unsafe(no_mangle)]
 #[inline(never)]
-extern "C" fn newproc1(fv: *const Funcval, callergp: *mut G, callerpc: usize) -> *mut G {
+extern "C" fn newproc1(fv: *const Funcval, callergp: *mut G, callerpc: usize, argsize: usize) -> *mut G {
     if fv.is_null() {
         crate::panic::fatal("go of nil func value");
     }
@@ -528,10 +551,16 @@ extern "C" fn newproc1(fv: *const Funcval, callergp: *mut G, callerpc: usize) ->
     // SAFETY: newg is Dead and ours alone; its stack is mapped and unused.
     unsafe {
         // The first frame: the entry "returns" into goexit+1. Four words of
-        // slack above it as Go leaves; sp ends 8 below a 16-byte boundary,
-        // as a called function expects.
-        let mut sp = (*newg).stack.hi - 4 * 8;
-        sp -= 8;
+        // slack above it as Go leaves (and the closure, if copied); sp ends
+        // 8 below a 16-byte boundary, as a called function expects.
+        let mut top = ((*newg).stack.hi - 4 * 8) & !15;
+        let mut fv = fv;
+        if argsize > 0 {
+            top = (top - argsize) & !15;
+            ptr::copy_nonoverlapping(fv.cast::<u8>(), top as *mut u8, argsize);
+            fv = top as *const Funcval;
+        }
+        let sp = top - 8;
         *(sp as *mut usize) = goexit as *const () as usize + 1;
         debug_assert!(sp % 16 == 8);
         let entry = (*fv).entry as usize;

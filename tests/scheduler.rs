@@ -14,6 +14,14 @@ fn goargs_prints_169_and_exits_after_main_sleeps() {
 }
 
 #[test]
+fn go_closures_arrive_intact_and_drop_once() {
+    for procs in ["1", "2"] {
+        let o = run(&mut cmd(&bin!("closures"), &[], &[("GOMAXPROCS", procs)]));
+        expect(&o, "captures arrived: true\ndropped once each: true true\n", "", 0);
+    }
+}
+
+#[test]
 fn deadlock_is_fatal_and_lists_the_blocked_goroutines() {
     let o = run(&mut cmd(&bin!("deadlock"), &[], &[]));
     assert_eq!(code(&o), 2);
