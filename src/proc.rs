@@ -515,6 +515,16 @@ pub fn go<F: FnOnce() + Send + 'static>(f: F) {
     if sched.main_started.load(Ordering::Acquire) {
         wakep();
     }
+    preempt_point();
+}
+
+/// A cooperative preemption point: if sysmon has asked the running
+/// goroutine to yield (it has held its P for 10 ms), it yields now.
+fn preempt_point() {
+    // SAFETY: the running G is live.
+    if unsafe { (*getg()).preempt.load(Ordering::Relaxed) } {
+        gosched();
+    }
 }
 
 /// The P of the running M.
@@ -1189,6 +1199,7 @@ extern "C" fn execute(gp: *mut G, inherit_time: bool) -> ! {
     unsafe {
         (*mp).curg = gp;
         (*gp).m = mp;
+        (*gp).preempt.store(false, Ordering::Relaxed);
         casgstatus(gp, Gstatus::Runnable, Gstatus::Running);
         if !inherit_time {
             (*(*mp).p).schedtick.fetch_add(1, Ordering::Relaxed);

@@ -139,6 +139,9 @@ pub struct G {
     pub system: bool,
     /// Index in allgs. Under the allgs lock.
     pub allgindex: usize,
+    /// sysmon asks the G to yield: it has run FORCE_PREEMPT_NS without a
+    /// scheduling round. Checked at runtime calls (Go's gp.preempt).
+    pub preempt: AtomicBool,
 }
 
 impl G {
@@ -160,6 +163,7 @@ impl G {
             sleep_until: 0,
             system: false,
             allgindex: 0,
+            preempt: AtomicBool::new(false),
         }
     }
 }

@@ -6,11 +6,11 @@
 //! 10 ms, and sleeps deeply (until the next timer, or a minute) when every
 //! P is idle. Each round it gives back the stack pages of free goroutines
 //! that have sat unused on the global list for 100 ms, and does the
-//! retake bookkeeping: it notes each
-//! running P's schedtick and how long it has stood still. Go would
-//! preempt a goroutine that has run 10 ms; gort cannot interrupt Rust
-//! code yet, so it only counts such Ps. With GODEBUG=schedtrace=N it
-//! prints Go's SCHED line every N ms.
+//! retake: it notes each running P's schedtick and how long it has stood
+//! still, and asks a goroutine that has run 10 ms to yield. Go interrupts
+//! it with a signal; gort cannot interrupt Rust code, so the goroutine
+//! yields at its next runtime call (cooperative preemption, as Go before
+//! 1.14). With GODEBUG=schedtrace=N it prints Go's SCHED line every N ms.
 
 use core::fmt::Write;
 use core::sync::atomic::Ordering;
@@ -103,13 +103,14 @@ pub fn wake_sysmon(_s: &mut SchedLocked) {
     }
 }
 
-/// Go's retake, bookkeeping only: notes when each running P last
-/// scheduled. Go preempts a goroutine that has held its P for
-/// FORCE_PREEMPT_NS; gort cannot interrupt Rust code, so it does
-/// nothing to it, and returns how many Ps it acted on: none. (Counting
-/// overdue Ps as activity would keep sysmon polling every 20 us for as
-/// long as a goroutine computes.)
+/// Go's retake: notes when each running P last scheduled, and asks the
+/// goroutine of a P that has not for FORCE_PREEMPT_NS to yield (Go's
+/// preemptone, without the signal: gort cannot interrupt Rust code, so
+/// the goroutine yields at its next runtime call). Returns how many it
+/// asked, each once, so a goroutine that never calls the runtime does not
+/// keep sysmon polling every 20 us.
 fn retake(now: i64) -> u32 {
+    let mut n = 0;
     for &pp in &allp().ps {
         // SAFETY: Ps stay valid; sysmon_tick and sysmon_when are written
         // only by sysmon; the others are atomics.
@@ -122,11 +123,22 @@ fn retake(now: i64) -> u32 {
                 (*pp).sysmon_tick = t;
                 (*pp).sysmon_when = now;
             } else if (*pp).sysmon_when + FORCE_PREEMPT_NS <= now {
-                // Go: preemptone(pp). Nothing gort can do yet.
+                // The P's M and its curg change under us: read them once,
+                // racily, as Go does. A G's memory stays mapped even when
+                // freed (stacks are pooled, not unmapped), so at worst a
+                // recycled G gets one needless yield.
+                let mp = core::ptr::read_volatile(&(*pp).m);
+                if mp.is_null() {
+                    continue;
+                }
+                let gp = core::ptr::read_volatile(&(*mp).curg);
+                if !gp.is_null() && !(*gp).preempt.swap(true, Ordering::Relaxed) {
+                    n += 1;
+                }
             }
         }
     }
-    0
+    n
 }
 
 /// When schedtrace began (the SCHED lines count from it).

@@ -14,6 +14,14 @@ fn goargs_prints_169_and_exits_after_main_sleeps() {
 }
 
 #[test]
+fn a_goroutine_that_ran_10ms_yields_at_its_next_go() {
+    let start = Instant::now();
+    let o = run(&mut cmd(&bin!("preempt"), &[], &[("GOMAXPROCS", "1")]));
+    expect(&o, "main ran\n", "", 0);
+    assert!(start.elapsed() < Duration::from_secs(5), "{:?}", start.elapsed());
+}
+
+#[test]
 fn go_closures_arrive_intact_and_drop_once() {
     for procs in ["1", "2"] {
         let o = run(&mut cmd(&bin!("closures"), &[], &[("GOMAXPROCS", procs)]));
