@@ -18,6 +18,7 @@ mod go_asm {
     include!(concat!(env!("OUT_DIR"), "/go_asm.rs"));
 }
 
+pub mod chan;
 pub mod env;
 mod init;
 mod lock_futex;
@@ -39,6 +40,7 @@ mod sysmon;
 mod time;
 mod vdso_linux_amd64;
 
+pub use chan::{Chan, chan};
 pub use env::{args, environ, getenv};
 pub use init::InitTask;
 pub use print::write_all;

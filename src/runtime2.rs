@@ -175,6 +175,8 @@ pub enum WaitReason {
     Zero,
     Sleep,
     SelectNoCases,
+    ChanReceive,
+    ChanSend,
     Semacquire,
     SyncWaitGroupWait,
 }
@@ -185,6 +187,8 @@ impl WaitReason {
             WaitReason::Zero => "",
             WaitReason::Sleep => "sleep",
             WaitReason::SelectNoCases => "select (no cases)",
+            WaitReason::ChanReceive => "chan receive",
+            WaitReason::ChanSend => "chan send",
             WaitReason::Semacquire => "semacquire",
             WaitReason::SyncWaitGroupWait => "sync.WaitGroup.Wait",
         }
