@@ -527,6 +527,29 @@ fn preempt_point() {
     }
 }
 
+/// Go's sync_runtime_canSpin: whether spinning on a held sync.Mutex may
+/// pay: only a few rounds, on a multicore machine, while other Ps run
+/// (the holder may be one of them) and ours has nothing else to do.
+pub(crate) fn can_spin(iter: u32) -> bool {
+    const ACTIVE_SPIN: u32 = 4;
+    if iter >= ACTIVE_SPIN
+        || crate::os_linux::NCPU.load(Ordering::Relaxed) <= 1
+        || GOMAXPROCS.load(Ordering::Relaxed) as u32
+            <= sched.npidle.load(Ordering::Relaxed) + sched.nmspinning.load(Ordering::Relaxed) + 1
+    {
+        return false;
+    }
+    // SAFETY: the running M's P.
+    unsafe { (*getp()).runq.is_empty() }
+}
+
+/// Go's procyield: a short busy wait.
+pub(crate) fn procyield(cycles: u32) {
+    for _ in 0..cycles {
+        core::hint::spin_loop();
+    }
+}
+
 /// The P of the running M.
 fn getp() -> *mut P {
     // SAFETY: the running M is live.

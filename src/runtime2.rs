@@ -179,6 +179,9 @@ pub enum WaitReason {
     ChanSend,
     Semacquire,
     SyncWaitGroupWait,
+    SyncMutexLock,
+    SyncRWMutexRLock,
+    SyncRWMutexLock,
 }
 
 impl WaitReason {
@@ -191,6 +194,9 @@ impl WaitReason {
             WaitReason::ChanSend => "chan send",
             WaitReason::Semacquire => "semacquire",
             WaitReason::SyncWaitGroupWait => "sync.WaitGroup.Wait",
+            WaitReason::SyncMutexLock => "sync.Mutex.Lock",
+            WaitReason::SyncRWMutexRLock => "sync.RWMutex.RLock",
+            WaitReason::SyncRWMutexLock => "sync.RWMutex.Lock",
         }
     }
 }

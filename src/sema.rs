@@ -20,6 +20,8 @@ struct Waiter {
     gp: *mut G,
     addr: usize,
     next: *mut Waiter,
+    /// Set by a hand-off release: the unit is already ours.
+    ticket: bool,
 }
 
 /// One wait list.
@@ -57,6 +59,12 @@ fn cansemacquire(addr: &AtomicU32) -> bool {
 /// Go's semacquire: wait until the counter is positive and decrement it.
 /// Parks the goroutine meanwhile, with `reason` as its wait reason.
 pub fn semacquire(addr: &AtomicU32, reason: WaitReason) {
+    semacquire1(addr, false, reason);
+}
+
+/// semacquire, queueing at the front if `lifo` (a waiter that has
+/// waited before goes first: Go's sync.Mutex uses it).
+pub fn semacquire1(addr: &AtomicU32, lifo: bool, reason: WaitReason) {
     if cansemacquire(addr) {
         return;
     }
@@ -70,22 +78,30 @@ pub fn semacquire(addr: &AtomicU32, reason: WaitReason) {
             root.nwait.fetch_sub(1, Ordering::SeqCst);
             return;
         }
-        let mut w = Waiter { gp: getg(), addr: addr as *const _ as usize, next: ptr::null_mut() };
+        let mut w = Waiter { gp: getg(), addr: addr as *const _ as usize, next: ptr::null_mut(), ticket: false };
         let wp: *mut Waiter = &mut w;
         // SAFETY: under the lock; w stays on this stack until dequeued.
         unsafe {
-            if q.1.is_null() {
+            if lifo {
+                w.next = q.0;
                 q.0 = wp;
+                if q.1.is_null() {
+                    q.1 = wp;
+                }
             } else {
-                (*q.1).next = wp;
+                if q.1.is_null() {
+                    q.0 = wp;
+                } else {
+                    (*q.1).next = wp;
+                }
+                q.1 = wp;
             }
         }
-        q.1 = wp;
         // The list's lock is released on g0 once we are parked, so a
         // releaser can never ready us before we sleep.
         core::mem::forget(q);
         gopark(Some(unlock_root), root as *const Root as *mut u8, reason);
-        if cansemacquire(addr) {
+        if w.ticket || cansemacquire(addr) {
             return;
         }
     }
@@ -100,6 +116,13 @@ fn unlock_root(_gp: *mut G, root: *mut u8) -> bool {
 
 /// Go's semrelease: increment the counter and wake one waiter, if any.
 pub fn semrelease(addr: &AtomicU32) {
+    semrelease1(addr, false);
+}
+
+/// semrelease; with `handoff`, the unit goes straight to the woken
+/// waiter, which then runs in our place (we yield): Go's starving
+/// sync.Mutex passes itself on this way.
+pub fn semrelease1(addr: &AtomicU32, handoff: bool) {
     addr.fetch_add(1, Ordering::SeqCst);
     let root = semroot(addr);
     if root.nwait.load(Ordering::SeqCst) == 0 {
@@ -131,9 +154,15 @@ pub fn semrelease(addr: &AtomicU32) {
         if q.1 == w {
             q.1 = prev;
         }
+        if handoff && cansemacquire(addr) {
+            (*w).ticket = true;
+        }
         (*w).gp // read before the waiter can run and reuse its stack
     };
     root.nwait.fetch_sub(1, Ordering::SeqCst);
     drop(q);
     goready(gp);
+    if handoff {
+        crate::proc::gosched();
+    }
 }
