@@ -25,24 +25,44 @@
 use alloc::collections::VecDeque;
 use alloc::sync::Arc;
 use core::ptr;
+use core::sync::atomic::Ordering;
 
 use crate::lock_futex::{Mutex, MutexGuard};
 use crate::proc::{getg, gopark, goready};
 use crate::runtime2::{G, WaitReason};
 
 /// A goroutine parked on a channel (Go's sudog).
-struct Sudog<T> {
+pub(crate) struct Sudog<T> {
     g: *mut G,
     /// A sender's value, or a receiver's empty slot.
     elem: *mut Option<T>,
     /// Set by the partner: true if a value was exchanged, false if the
     /// channel was closed.
-    success: bool,
+    pub(crate) success: bool,
     next: *mut Sudog<T>,
+    /// For a goroutine in select: the select it waits in (null otherwise)
+    /// and which of its cases this is.
+    pub(crate) sel: *const SelectWait,
+    pub(crate) case: usize,
+}
+
+/// What a goroutine parked in select shares among its cases' sudogs:
+/// the first partner to claim `done` fires its case, the others pass it
+/// by (Go's g.selectDone).
+#[doc(hidden)]
+pub struct SelectWait {
+    pub(crate) done: core::sync::atomic::AtomicU32,
+    pub(crate) fired: core::sync::atomic::AtomicUsize,
+}
+
+impl<T> Sudog<T> {
+    pub(crate) fn new(elem: *mut Option<T>) -> Sudog<T> {
+        Sudog { g: getg(), elem, success: false, next: ptr::null_mut(), sel: ptr::null(), case: 0 }
+    }
 }
 
 /// A FIFO of parked goroutines (Go's waitq).
-struct WaitQ<T> {
+pub(crate) struct WaitQ<T> {
     head: *mut Sudog<T>,
     tail: *mut Sudog<T>,
 }
@@ -54,7 +74,7 @@ impl<T> WaitQ<T> {
 
     /// # Safety
     /// sg lives until it is dequeued, and the caller holds the channel lock.
-    unsafe fn enqueue(&mut self, sg: *mut Sudog<T>) {
+    pub(crate) unsafe fn enqueue(&mut self, sg: *mut Sudog<T>) {
         // SAFETY: as the contract says.
         unsafe {
             (*sg).next = ptr::null_mut();
@@ -67,42 +87,88 @@ impl<T> WaitQ<T> {
         self.tail = sg;
     }
 
-    fn dequeue(&mut self) -> Option<*mut Sudog<T>> {
+    /// Unlinks the first entry, whatever it is.
+    fn pop(&mut self) -> Option<*mut Sudog<T>> {
         let sg = self.head;
         if sg.is_null() {
             return None;
         }
-        // SAFETY: queued sudogs are live (their goroutines are parked).
+        // SAFETY: queued sudogs are live (their goroutines are parked, or
+        // in select and not yet past removing them, under the lock).
         self.head = unsafe { (*sg).next };
         if self.head.is_null() {
             self.tail = ptr::null_mut();
         }
         Some(sg)
     }
+
+    /// The first waiter that can still be woken, claimed. A waiter in a
+    /// select whose other case already fired is unlinked and passed by.
+    pub(crate) fn dequeue(&mut self) -> Option<*mut Sudog<T>> {
+        loop {
+            let sg = self.pop()?;
+            // SAFETY: as in pop.
+            unsafe {
+                let sel = (*sg).sel;
+                if !sel.is_null() {
+                    if (*sel).done.compare_exchange(0, 1, Ordering::AcqRel, Ordering::Relaxed).is_err() {
+                        continue; // another case of that select won
+                    }
+                    (*sel).fired.store((*sg).case, Ordering::Release);
+                }
+            }
+            return Some(sg);
+        }
+    }
+
+    /// Unlinks sg if it is still queued (a select cleaning up its cases).
+    pub(crate) fn remove(&mut self, sg: *mut Sudog<T>) {
+        let mut prev: *mut Sudog<T> = ptr::null_mut();
+        let mut cur = self.head;
+        // SAFETY: the queue's sudogs are live; the caller holds the lock.
+        unsafe {
+            while !cur.is_null() {
+                if cur == sg {
+                    let next = (*cur).next;
+                    if prev.is_null() {
+                        self.head = next;
+                    } else {
+                        (*prev).next = next;
+                    }
+                    if self.tail == cur {
+                        self.tail = prev;
+                    }
+                    return;
+                }
+                prev = cur;
+                cur = (*cur).next;
+            }
+        }
+    }
 }
 
 /// What the lock guards (Go's hchan, less the lock).
-struct State<T> {
-    buf: VecDeque<T>,
-    closed: bool,
-    recvq: WaitQ<T>,
-    sendq: WaitQ<T>,
+pub(crate) struct State<T> {
+    pub(crate) buf: VecDeque<T>,
+    pub(crate) closed: bool,
+    pub(crate) recvq: WaitQ<T>,
+    pub(crate) sendq: WaitQ<T>,
 }
 
 // SAFETY: the sudog pointers are only followed under the lock, and the
 // values they lead to are T: Send.
 unsafe impl<T: Send> Send for State<T> {}
 
-struct HChan<T> {
-    cap: usize,
-    state: Mutex<State<T>>,
+pub(crate) struct HChan<T> {
+    pub(crate) cap: usize,
+    pub(crate) state: Mutex<State<T>>,
 }
 
 /// A channel of T values (Go's `chan T`). Clone the handle to share it;
 /// the channel lives as long as any handle. Values still buffered when
 /// the last handle goes are dropped then.
 pub struct Chan<T> {
-    c: Arc<HChan<T>>,
+    pub(crate) c: Arc<HChan<T>>,
 }
 
 impl<T> Clone for Chan<T> {
@@ -141,35 +207,95 @@ fn unlock_chan<T>(_gp: *mut G, lock: *mut u8) -> bool {
     true
 }
 
+/// What an attempt to send or receive without waiting came to.
+pub(crate) enum Now<T> {
+    /// Done; ready this goroutine (a partner) once the lock is released.
+    Done(*mut G),
+    /// Not possible without waiting; the value, for a send, comes back.
+    Wait(Option<T>),
+    /// The channel is closed: a send must panic, a receive gets None.
+    Closed(Option<T>),
+}
+
+impl<T> State<T> {
+    /// Sends v if that needs no waiting. Caller holds the lock.
+    pub(crate) fn send_now(&mut self, v: T, cap: usize) -> Now<T> {
+        if self.closed {
+            return Now::Closed(Some(v));
+        }
+        if let Some(sg) = self.recvq.dequeue() {
+            // A receiver is waiting: hand it the value directly.
+            // SAFETY: sg is a parked receiver's sudog; its slot is empty.
+            return unsafe {
+                *(*sg).elem = Some(v);
+                (*sg).success = true;
+                Now::Done((*sg).g)
+            };
+        }
+        if self.buf.len() < cap {
+            self.buf.push_back(v);
+            return Now::Done(ptr::null_mut());
+        }
+        Now::Wait(Some(v))
+    }
+
+    /// Receives into `out` if that needs no waiting. Caller holds the lock.
+    pub(crate) fn recv_now(&mut self, out: &mut Option<T>) -> Now<T> {
+        if let Some(sg) = self.sendq.dequeue() {
+            // A sender is waiting, so the buffer (if any) is full: take its
+            // head and put the sender's value at the tail.
+            // SAFETY: sg is a parked sender's sudog; its slot holds a value.
+            return unsafe {
+                let theirs = (*(*sg).elem).take().expect("parked sender without a value");
+                *out = Some(match self.buf.pop_front() {
+                    Some(head) => {
+                        self.buf.push_back(theirs);
+                        head
+                    }
+                    None => theirs,
+                });
+                (*sg).success = true;
+                Now::Done((*sg).g)
+            };
+        }
+        if let Some(v) = self.buf.pop_front() {
+            *out = Some(v);
+            return Now::Done(ptr::null_mut());
+        }
+        if self.closed {
+            return Now::Closed(None);
+        }
+        Now::Wait(None)
+    }
+}
+
+/// Readies a partner found by send_now or recv_now, if any.
+pub(crate) fn ready_partner(gp: *mut G) {
+    if !gp.is_null() {
+        goready(gp);
+    }
+}
+
 impl<T: Send> Chan<T> {
     /// Sends v (Go's `c <- v`), parking until there is room or a receiver.
     /// Panics with `send on closed channel` if the channel is closed, or
     /// closes while this waits.
     pub fn send(&self, v: T) {
         let mut st = self.c.state.lock();
-        if st.closed {
-            drop(st);
-            panic!("send on closed channel");
-        }
-        if let Some(sg) = st.recvq.dequeue() {
-            // A receiver is waiting: hand it the value directly.
-            // SAFETY: sg is a parked receiver's sudog; its slot is empty.
-            let gp = unsafe {
-                *(*sg).elem = Some(v);
-                (*sg).success = true;
-                (*sg).g
-            };
-            drop(st);
-            goready(gp);
-            return;
-        }
-        if st.buf.len() < self.c.cap {
-            st.buf.push_back(v);
-            return;
-        }
+        let v = match st.send_now(v, self.c.cap) {
+            Now::Done(gp) => {
+                drop(st);
+                return ready_partner(gp);
+            }
+            Now::Closed(_) => {
+                drop(st);
+                panic!("send on closed channel");
+            }
+            Now::Wait(v) => v.unwrap(),
+        };
         // Park with the value until a receiver takes it.
         let mut slot = Some(v);
-        let mut sg = Sudog { g: getg(), elem: &mut slot, success: false, next: ptr::null_mut() };
+        let mut sg = Sudog::new(&mut slot);
         // SAFETY: sg stays on this stack until we are readied, which is
         // after a partner has dequeued it.
         unsafe { st.sendq.enqueue(&mut sg) };
@@ -183,35 +309,19 @@ impl<T: Send> Chan<T> {
     /// None once the channel is closed and drained.
     pub fn recv(&self) -> Option<T> {
         let mut st = self.c.state.lock();
-        if let Some(sg) = st.sendq.dequeue() {
-            // A sender is waiting, so the buffer (if any) is full: take its
-            // head and put the sender's value at the tail.
-            // SAFETY: sg is a parked sender's sudog; its slot holds a value.
-            let (v, gp) = unsafe {
-                let theirs = (*(*sg).elem).take().expect("parked sender without a value");
-                let v = match st.buf.pop_front() {
-                    Some(head) => {
-                        st.buf.push_back(theirs);
-                        head
-                    }
-                    None => theirs,
-                };
-                (*sg).success = true;
-                (v, (*sg).g)
-            };
-            drop(st);
-            goready(gp);
-            return Some(v);
-        }
-        if let Some(v) = st.buf.pop_front() {
-            return Some(v);
-        }
-        if st.closed {
-            return None;
+        let mut out = None;
+        match st.recv_now(&mut out) {
+            Now::Done(gp) => {
+                drop(st);
+                ready_partner(gp);
+                return out;
+            }
+            Now::Closed(_) => return None,
+            Now::Wait(_) => {}
         }
         // Park until a sender hands us a value, or the channel closes.
         let mut slot: Option<T> = None;
-        let mut sg = Sudog { g: getg(), elem: &mut slot, success: false, next: ptr::null_mut() };
+        let mut sg = Sudog::new(&mut slot);
         // SAFETY: as in send.
         unsafe { st.recvq.enqueue(&mut sg) };
         park(st, &self.c.state, WaitReason::ChanReceive);
@@ -236,7 +346,7 @@ impl<T: Send> Chan<T> {
             unsafe { woken.enqueue(sg) };
         }
         drop(st);
-        while let Some(sg) = woken.dequeue() {
+        while let Some(sg) = woken.pop() {
             // SAFETY: read g before readying: the sudog dies with its frame.
             let gp = unsafe { (*sg).g };
             goready(gp);

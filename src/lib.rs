@@ -33,6 +33,8 @@ mod proc;
 mod runq;
 mod runtime2;
 mod sema;
+#[doc(hidden)]
+pub mod select;
 mod stack;
 pub mod sync;
 mod sys_linux_amd64;

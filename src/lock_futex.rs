@@ -75,6 +75,12 @@ impl<T> Mutex<T> {
         }
     }
 
+    /// The data, for a holder of the lock whose guard was forgotten (a
+    /// select holding several channel locks at once).
+    pub fn data_ptr(&self) -> *mut T {
+        self.data.get()
+    }
+
     /// Unlocks a lock whose guard was forgotten: for gopark callbacks,
     /// which release a lock on g0 after the goroutine holding it parked.
     ///

@@ -288,7 +288,7 @@ fn startup_seed() -> u64 {
 }
 
 /// A cheap random number from the M's own state (Go's cheaprand, wyrand).
-pub fn cheaprand() -> u32 {
+pub(crate) fn cheaprand() -> u32 {
     let mp = getm();
     // SAFETY: the M's random state is only touched by its own thread.
     unsafe {

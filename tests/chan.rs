@@ -65,3 +65,44 @@ fn a_blocked_receiver_is_no_deadlock_while_main_sleeps() {
     let o = run(&mut cmd(&bin!("chanwait"), &[], &[]));
     expect(&o, "main done\n", "", 0);
 }
+
+#[test]
+fn select_picks_among_ready_cases_uniformly() {
+    for procs in ["1", "2"] {
+        let o = run(&mut cmd(&bin!("selectfair"), &[], &[("GOMAXPROCS", procs)]));
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        let out = stdout(&o);
+        let count = |k: &str| -> u32 { out.split(&format!("{k}=")).nth(1).unwrap().split_whitespace().next().unwrap().parse().unwrap() };
+        let (a, b) = (count("a"), count("b"));
+        assert_eq!(a + b, 10_000, "{out}");
+        assert!((4000..=6000).contains(&a), "each 40-60%: {out}");
+    }
+}
+
+#[test]
+fn select_parks_on_all_cases_and_the_first_partner_wins() {
+    for procs in ["1", "2"] {
+        let o = run(&mut cmd(&bin!("selectwait"), &[], &[("GOMAXPROCS", procs)]));
+        expect(&o, "b Some(5)\nc got Some(8)\ndefault\nclosed a gives None\n", "", 0);
+    }
+}
+
+#[test]
+fn select_sending_on_a_closed_channel_panics() {
+    let o = run(&mut cmd(&bin!("selectwait"), &["send"], &[]));
+    expect(&o, "", "panic: send on closed channel\n\ngoroutine 1 [running]:\n", 2);
+}
+
+#[test]
+fn a_select_nothing_can_satisfy_is_a_deadlock() {
+    let o = run(&mut cmd(&bin!("selectwait"), &["deadlock"], &[]));
+    expect(&o, "", "fatal error: all goroutines are asleep - deadlock!\n\ngoroutine 1 [select]:\n", 2);
+}
+
+#[test]
+fn producers_and_consumers_through_selects() {
+    for procs in ["1", "2", "8"] {
+        let o = run(&mut cmd(&bin!("selectstress"), &[], &[("GOMAXPROCS", procs)]));
+        expect(&o, "sum=ok\n", "", 0);
+    }
+}
