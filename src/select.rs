@@ -45,32 +45,99 @@ pub unsafe trait Case {
     fn fired(&mut self) -> bool;
 }
 
+/// What every case has: its channel, the value (to send, or received)
+/// and, once parked, its wait-queue entry.
+pub struct Entry<'a, T> {
+    c: &'a Chan<T>,
+    value: Option<T>,
+    sg: Option<Sudog<T>>,
+}
+
+/// Which of a channel's wait queues an entry goes on.
+#[derive(Clone, Copy)]
+enum Queue {
+    Recv,
+    Send,
+}
+
+impl<'a, T> Entry<'a, T> {
+    fn new(c: &'a Chan<T>, value: Option<T>) -> Self {
+        Entry { c, value, sg: None }
+    }
+
+    fn chan_id(&self) -> usize {
+        alloc::sync::Arc::as_ptr(&self.c.c) as usize
+    }
+
+    fn lock(&self) {
+        core::mem::forget(self.c.c.state.lock());
+    }
+
+    /// # Safety
+    /// Locked by this select.
+    unsafe fn unlock(&self) {
+        // SAFETY: as the contract says.
+        unsafe { self.c.c.state.force_unlock() };
+    }
+
+    fn enqueue(&mut self, q: Queue, sel: *const SelectWait, case: usize) {
+        let mut sg = Sudog::new(&mut self.value);
+        sg.sel = sel;
+        sg.case = case;
+        let sg = self.sg.insert(sg);
+        let st = state(self.c);
+        // SAFETY: the entry lives in this case, on the selecting
+        // goroutine's stack, until dequeue_self.
+        unsafe {
+            match q {
+                Queue::Recv => st.recvq.enqueue(sg),
+                Queue::Send => st.sendq.enqueue(sg),
+            }
+        }
+    }
+
+    fn dequeue_self(&mut self, q: Queue) {
+        if let Some(sg) = self.sg.as_mut() {
+            let st = state(self.c);
+            match q {
+                Queue::Recv => st.recvq.remove(sg),
+                Queue::Send => st.sendq.remove(sg),
+            }
+        }
+    }
+
+    /// Whether the partner that woke us exchanged a value (else: closed).
+    fn success(&self) -> bool {
+        self.sg.as_ref().is_some_and(|sg| sg.success)
+    }
+}
+
 /// A receive case: `recv(c) -> v`.
 pub struct RecvCase<'a, T> {
-    c: &'a Chan<T>,
-    /// The value received, None if the channel was closed.
-    pub value: Option<T>,
-    sg: Option<Sudog<T>>,
+    e: Entry<'a, T>,
 }
 
 /// A send case: `send(c, v)`.
 pub struct SendCase<'a, T> {
-    c: &'a Chan<T>,
-    value: Option<T>,
-    sg: Option<Sudog<T>>,
+    e: Entry<'a, T>,
     /// The channel was closed: the select panics once unlocked.
     closed: bool,
 }
 
 impl<'a, T> RecvCase<'a, T> {
     pub fn new(c: &'a Chan<T>) -> Self {
-        RecvCase { c, value: None, sg: None }
+        RecvCase { e: Entry::new(c, None) }
+    }
+
+    /// The value received, None if the channel was closed.
+    pub fn take(&mut self) -> Option<T> {
+        self.e.value.take()
     }
 }
 
 impl<'a, T> SendCase<'a, T> {
     pub fn new(c: &'a Chan<T>, value: T) -> Self {
-        SendCase { c, value: Some(value), sg: None, closed: false }
+        SendCase { e: Entry::new(c, Some(value)), closed: false }
     }
 
     /// Panics as Go does if the select sent on a closed channel.
@@ -90,85 +157,69 @@ fn state<T>(c: &Chan<T>) -> &mut State<T> {
 // SAFETY: each method touches the channel only as the trait's contract says.
 unsafe impl<T: Send> Case for RecvCase<'_, T> {
     fn chan_id(&self) -> usize {
-        alloc::sync::Arc::as_ptr(&self.c.c) as usize
+        self.e.chan_id()
     }
     fn lock(&self) {
-        core::mem::forget(self.c.c.state.lock());
+        self.e.lock()
     }
     unsafe fn unlock(&self) {
-        // SAFETY: locked by this select.
-        unsafe { self.c.c.state.force_unlock() };
+        // SAFETY: the trait's contract.
+        unsafe { self.e.unlock() }
     }
     fn try_now(&mut self) -> Option<*mut G> {
-        match state(self.c).recv_now(&mut self.value) {
+        match state(self.e.c).recv_now(&mut self.e.value) {
             Now::Done(gp) => Some(gp),
             Now::Closed(_) => Some(core::ptr::null_mut()),
             Now::Wait(_) => None,
         }
     }
     fn enqueue(&mut self, sel: *const SelectWait, case: usize) {
-        let mut sg = Sudog::new(&mut self.value);
-        sg.sel = sel;
-        sg.case = case;
-        let sg = self.sg.insert(sg);
-        // SAFETY: the entry lives in this case, on the selecting
-        // goroutine's stack, until dequeue_self.
-        unsafe { state(self.c).recvq.enqueue(sg) };
+        self.e.enqueue(Queue::Recv, sel, case)
     }
     fn dequeue_self(&mut self) {
-        if let Some(sg) = self.sg.as_mut() {
-            state(self.c).recvq.remove(sg);
-        }
+        self.e.dequeue_self(Queue::Recv)
     }
     fn fired(&mut self) -> bool {
-        self.sg.as_ref().is_some_and(|sg| sg.success)
+        self.e.success()
     }
 }
 
 // SAFETY: as above.
 unsafe impl<T: Send> Case for SendCase<'_, T> {
     fn chan_id(&self) -> usize {
-        alloc::sync::Arc::as_ptr(&self.c.c) as usize
+        self.e.chan_id()
     }
     fn lock(&self) {
-        core::mem::forget(self.c.c.state.lock());
+        self.e.lock()
     }
     unsafe fn unlock(&self) {
-        // SAFETY: locked by this select.
-        unsafe { self.c.c.state.force_unlock() };
+        // SAFETY: the trait's contract.
+        unsafe { self.e.unlock() }
     }
     fn try_now(&mut self) -> Option<*mut G> {
-        let v = self.value.take()?;
-        match state(self.c).send_now(v, self.c.c.cap) {
+        let v = self.e.value.take()?;
+        match state(self.e.c).send_now(v, self.e.c.c.cap) {
             Now::Done(gp) => Some(gp),
             Now::Closed(v) => {
-                self.value = v;
+                self.e.value = v;
                 self.closed = true;
                 Some(core::ptr::null_mut())
             }
             Now::Wait(v) => {
-                self.value = v;
+                self.e.value = v;
                 None
             }
         }
     }
     fn enqueue(&mut self, sel: *const SelectWait, case: usize) {
-        let mut sg = Sudog::new(&mut self.value);
-        sg.sel = sel;
-        sg.case = case;
-        let sg = self.sg.insert(sg);
-        // SAFETY: as for RecvCase.
-        unsafe { state(self.c).sendq.enqueue(sg) };
+        self.e.enqueue(Queue::Send, sel, case)
     }
     fn dequeue_self(&mut self) {
-        if let Some(sg) = self.sg.as_mut() {
-            state(self.c).sendq.remove(sg);
-        }
+        self.e.dequeue_self(Queue::Send)
     }
     fn fired(&mut self) -> bool {
-        let ok = self.sg.as_ref().is_some_and(|sg| sg.success);
-        self.closed = !ok;
-        ok
+        self.closed = !self.e.success();
+        !self.closed
     }
 }
 
@@ -345,7 +396,7 @@ macro_rules! __select {
     (@default) => { unreachable!("a blocking select returned no case") };
     (@default $default:block) => { $default };
     (@arm recv $case:ident ($v:pat) $body:block) => {{
-        let $v = $case.value.take();
+        let $v = $case.take();
         $body
     }};
     (@arm send $case:ident () $body:block) => {{
