@@ -269,9 +269,16 @@ pub static TRACEBACK: BootCell<Traceback> = BootCell::new(Traceback::DEFAULT);
 macro_rules! boottrace {
     ($($arg:tt)*) => {
         if $crate::env::DEBUG.get().boottrace != 0 {
-            $crate::eprintln!("boot: {}", format_args!($($arg)*));
+            $crate::env::boottrace_line(format_args!($($arg)*));
         }
     };
+}
+
+/// One boottrace line: kept out of line, so the boot path stays small.
+#[cold]
+#[inline(never)]
+pub fn boottrace_line(args: core::fmt::Arguments) {
+    crate::eprintln!("boot: {args}");
 }
 
 #[cfg(test)]

@@ -77,6 +77,7 @@ impl Drop for FdWriter {
 
 /// Formats `args` to `fd`. The machinery behind the print macros.
 #[doc(hidden)]
+#[inline(never)]
 pub fn print_to(fd: i32, args: fmt::Arguments) {
     let mut w = FdWriter::new(fd);
     let _ = fmt::Write::write_fmt(&mut w, args);

@@ -743,6 +743,7 @@ pub(crate) const GFREE_RELEASE_NS: i64 = 100_000_000;
 
 /// Frees the global free Gs, stacks and all, if the list has sat unused
 /// for GFREE_RELEASE_NS. Called by sysmon; returns how many.
+#[inline(never)]
 pub(crate) fn release_gfree(now: i64) -> usize {
     let mut batch = GQueue::new();
     {
@@ -842,6 +843,7 @@ fn globrunqget(s: &mut SchedLocked, pp: *mut P, max: usize) -> Option<*mut G> {
 
 /// Go's newm: a new M (an OS thread) that runs `f` if given, then
 /// schedules with `pp`. `id` is a reserved M id, or -1 for a fresh one.
+#[inline(never)]
 fn newm(f: Option<fn()>, pp: *mut P, id: i64) {
     let mp = allocm(f, id);
     // SAFETY: the new M is ours until its thread starts.
@@ -855,6 +857,7 @@ const G0_STACK_SIZE: usize = 64 << 10;
 
 /// Go's allocm: an M with its own g0 stack, not yet running. Also frees
 /// the g0 stacks of Ms whose threads have exited since.
+#[inline(never)]
 fn allocm(f: Option<fn()>, id: i64) -> *mut M {
     {
         let mut s = sched.lock.lock();
@@ -963,6 +966,7 @@ fn mspinning() {
 /// Go's mexit: the locked goroutine of this M has exited, so the thread
 /// goes too. m0 cannot exit (the process would become a zombie): it is
 /// wedged instead. Runs on g0; never returns.
+#[inline(never)]
 fn mexit() -> ! {
     let mp = getm();
     handoffp(releasep());
@@ -1165,6 +1169,7 @@ const STEAL_TRIES: usize = 4;
 
 /// Go's stealWork: take half of another P's queue. On the last pass,
 /// run other Ps' due timers first and allow taking a runnext.
+#[inline(never)]
 fn steal_work(pp: *mut P) -> Option<(*mut G, bool)> {
     let all = allp();
     let n = all.ps.len() as u32;
@@ -1264,6 +1269,7 @@ pub(crate) fn wakep() {
 /// Go's startm: run pp on an idle M, or a new one if none is idle. With
 /// `spinning`, the M starts out looking for work (the caller has counted
 /// it in nmspinning). Takes over the caller's hold on sched.lock.
+#[inline(never)]
 fn startm(mut s: MutexGuard<'_, SchedLocked>, pp: *mut P, spinning: bool) {
     crate::sysmon::wake_sysmon(&mut s); // a P is leaving the idle list
     let nmp = mget(&mut s);
@@ -1312,6 +1318,7 @@ fn stopm() {
 /// Go's handoffp: pp was held by an M that is leaving (its goroutine
 /// blocked the thread, or exited locked). Start an M for it if there is
 /// work; else put it on the idle list.
+#[inline(never)]
 fn handoffp(pp: *mut P) {
     // SAFETY: pp is held by no M now: ours to place.
     unsafe {
@@ -1351,6 +1358,7 @@ fn handoffp(pp: *mut P) {
 
 /// Go's stoplockedm: this M's locked G cannot run; park the M (giving its
 /// P away) until startlockedm hands it a P with that G runnable.
+#[inline(never)]
 fn stoplockedm() {
     let mp = getm();
     // SAFETY: mp is this thread's M.
@@ -1376,6 +1384,7 @@ fn stoplockedm() {
 
 /// Go's startlockedm: gp is locked to another M; give that M our P and
 /// wake it, and stop this M.
+#[inline(never)]
 fn startlockedm(gp: *mut G) {
     // SAFETY: gp is Runnable and ours; its lockedm sleeps in stoplockedm.
     unsafe {
@@ -1403,6 +1412,7 @@ fn incidlelocked(v: i64) {
 }
 
 /// Go's gcstopm: a stop-the-world is under way; stop this M's P.
+#[inline(never)]
 fn gcstopm() {
     let mp = getm();
     // SAFETY: mp is this thread's M.
@@ -1430,6 +1440,7 @@ fn gcstopm() {
 /// gort has no preemption, so a goroutine that never blocks or yields
 /// holds its P, and this waits for it. Runs on a goroutine holding a P
 /// and WORLDSEMA.
+#[inline(never)]
 fn stop_the_world() {
     let pp = getp();
     let mut s = sched.lock.lock();
@@ -1462,6 +1473,7 @@ fn stop_the_world() {
 }
 
 /// Go's startTheWorld: resize to `procs` Ps and set them running again.
+#[inline(never)]
 fn start_the_world(procs: i32) {
     let mut s = sched.lock.lock();
     let mut runnable = procresize(&mut s, procs);
@@ -1515,12 +1527,19 @@ pub fn num_goroutine() -> i64 {
 }
 
 /// Runs pp's due timers: their goroutines become runnable on this P.
+#[inline]
 fn check_timers(pp: *mut P) {
     // SAFETY: pp stays valid; timer0_when is atomic.
     let when = unsafe { (*pp).timer0_when.load(Ordering::Acquire) };
-    if when == 0 {
-        return;
+    if when != 0 {
+        run_timers(pp, when);
     }
+}
+
+/// check_timers' slow half: pp has a timer; run those that are due.
+#[cold]
+#[inline(never)]
+fn run_timers(pp: *mut P, when: i64) {
     let now = nanotime();
     if when > now {
         return;
@@ -1552,6 +1571,7 @@ pub(crate) fn earliest_timer() -> Option<i64> {
 /// the timer waiter (Go's blocking netpoll, without a netpoller), then
 /// take an idle P to run it. Only one M waits so; another just stops.
 /// Returns holding a P.
+#[inline(never)]
 fn timer_wait(mp: *mut M, when: i64) {
     let mut s = sched.lock.lock();
     if !s.timer_waiter.is_null() {
@@ -1783,6 +1803,8 @@ pub fn unlock_os_thread() {
 /// code, nothing can ever wake the goroutines left: a deadlock, which is
 /// a fatal error listing them. Timers pending are not a deadlock.
 /// Caller holds sched.lock.
+#[cold]
+#[inline(never)]
 pub(crate) fn checkdead(s: &mut SchedLocked) {
     let run = s.mcount() - s.nmidle - s.nmidlelocked - s.nmsys;
     if run > 0 {

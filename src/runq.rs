@@ -96,6 +96,8 @@ impl<T> Runq<T> {
 
     /// Moves half the (full) ring and `t` to `overflow`. Fails if a
     /// consumer moved head first.
+    #[cold]
+    #[inline(never)]
     fn put_slow(&self, t: *mut T, h: u32, tail: u32, overflow: &mut dyn FnMut(&[*mut T])) -> bool {
         const HALF: usize = RUNQ_SIZE / 2;
         let n = tail.wrapping_sub(h) as usize / 2;

@@ -146,6 +146,8 @@ static START: core::sync::atomic::AtomicI64 = core::sync::atomic::AtomicI64::new
 
 /// Go's schedtrace: one SCHED line, or with `detailed` the state of
 /// every P, M and G, in Go's exact format.
+#[cold]
+#[inline(never)]
 pub fn schedtrace_print(detailed: bool) {
     let now = nanotime();
     let _ = START.compare_exchange(0, now, Ordering::Relaxed, Ordering::Relaxed);
