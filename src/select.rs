@@ -346,10 +346,13 @@ pub fn selectgo(cases: &mut [&mut dyn Case], block: bool) -> Option<usize> {
 ///
 /// Of several ready cases one is picked at random, uniformly. Without
 /// `default`, the goroutine parks until a case can go ahead. A send to a
-/// closed channel panics, as in Go. With no cases at all, use
-/// `gort::block()`.
+/// closed channel panics, as in Go. With no cases at all, `select! {}`
+/// parks forever (`gort::block()`, wait reason `select (no cases)`).
 #[macro_export]
 macro_rules! select {
+    () => {
+        $crate::block()
+    };
     ($($arms:tt)*) => {
         $crate::__select!(@parse [] [] $($arms)*)
     };

@@ -12,6 +12,6 @@ static WG: WaitGroup = WaitGroup::new();
 
 fn main() {
     WG.add(1);
-    gort::go(|| gort::block());
+    gort::go(|| gort::select! {});
     WG.wait();
 }
