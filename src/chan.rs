@@ -285,7 +285,8 @@ impl<T: Send> Chan<T> {
         let v = match st.send_now(v, self.c.cap) {
             Now::Done(gp) => {
                 drop(st);
-                return ready_partner(gp);
+                ready_partner(gp);
+                return crate::proc::preempt_point();
             }
             Now::Closed(_) => {
                 drop(st);
@@ -314,6 +315,7 @@ impl<T: Send> Chan<T> {
             Now::Done(gp) => {
                 drop(st);
                 ready_partner(gp);
+                crate::proc::preempt_point();
                 return out;
             }
             Now::Closed(_) => return None,

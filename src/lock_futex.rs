@@ -90,6 +90,9 @@ impl<T> Mutex<T> {
         self.unlock();
     }
 
+    /// After the swap the lock may already belong to someone else, or be
+    /// freed (a channel whose last user was just woken): nothing but the
+    /// futex wake touches it, and a stray wake is harmless to any sleeper.
     fn unlock(&self) {
         match self.key.swap(UNLOCKED, Ordering::Release) {
             UNLOCKED => throw("unlock of unlocked lock"),

@@ -520,7 +520,9 @@ pub fn go<F: FnOnce() + Send + 'static>(f: F) {
 
 /// A cooperative preemption point: if sysmon has asked the running
 /// goroutine to yield (it has held its P for 10 ms), it yields now.
-fn preempt_point() {
+/// Called where a goroutine goes on without parking: `go`, and channel
+/// operations that completed at once.
+pub(crate) fn preempt_point() {
     // SAFETY: the running G is live.
     if unsafe { (*getg()).preempt.load(Ordering::Relaxed) } {
         gosched();
@@ -1663,6 +1665,18 @@ extern "C" fn park_m(gp: *mut G) -> ! {
     let mp = getm();
     casgstatus(gp, Gstatus::Running, Gstatus::Waiting);
     dropg();
+    // SAFETY: gp is parked; its flag is read once. pp is held by this M.
+    unsafe {
+        if (*gp).preempt.load(Ordering::Relaxed) {
+            // The slice is used up: what gp readied must not inherit it,
+            // or a pair handing off through runnext would starve the rest
+            // of this P's queue.
+            let pp = getp();
+            if let Some(next) = (*pp).runq.take_runnext() {
+                runqput(pp, next, false);
+            }
+        }
+    }
     // SAFETY: mp is this thread's M.
     unsafe {
         if let Some(f) = (*mp).waitunlockf.take() {
@@ -1700,6 +1714,21 @@ pub fn gosched() {
     // SAFETY: on a user goroutine, which mcall leaves for g0; it resumes
     // when scheduled again.
     unsafe { mcall(gosched_m) };
+}
+
+/// Yields the processor to the goroutine just readied (in runnext): this
+/// one goes to the tail of its P's ring, not the global queue (Go's
+/// goyield, for hand-offs).
+pub(crate) fn goyield() {
+    // SAFETY: on a user goroutine, which mcall leaves for g0.
+    unsafe { mcall(goyield_m) };
+}
+
+extern "C" fn goyield_m(gp: *mut G) -> ! {
+    casgstatus(gp, Gstatus::Running, Gstatus::Runnable);
+    dropg();
+    runqput(getp(), gp, false);
+    schedule()
 }
 
 extern "C" fn gosched_m(gp: *mut G) -> ! {

@@ -148,6 +148,12 @@ impl<T> Runq<T> {
         }
     }
 
+    /// Takes runnext alone, if set. Owner only.
+    pub fn take_runnext(&self) -> Option<*mut T> {
+        let next = self.runnext.swap(ptr::null_mut(), Ordering::AcqRel);
+        (!next.is_null()).then_some(next)
+    }
+
     /// Goroutines in the ring, runnext not included. A snapshot.
     pub fn ring_len(&self) -> u32 {
         let h = self.head.load(Ordering::Acquire);

@@ -253,17 +253,21 @@ impl Held<'_, '_> {
         }
     }
 
-    /// Unlocks what lock() locked, in reverse.
+    /// Unlocks what lock() locked, in reverse, each channel at its first
+    /// place in the lock order. Once the lowest channel is unlocked the
+    /// select may be woken and its stack (where the cases and this Held
+    /// live) reused, so that unlock is the very last thing done (as
+    /// Go's selunlock).
     fn unlock(&self) {
-        let mut last = usize::MAX;
-        for &i in self.order.iter().rev() {
-            // SAFETY: as above; lock() took each distinct channel once.
+        let order = self.order;
+        for k in (0..order.len()).rev() {
+            // SAFETY: as above; lock() took each distinct channel once,
+            // and until order[0]'s unlock every channel is still held.
             unsafe {
-                let c = self.case(i);
-                if c.chan_id() != last {
-                    last = c.chan_id();
-                    c.unlock();
+                if k > 0 && self.case(order[k - 1]).chan_id() == self.case(order[k]).chan_id() {
+                    continue; // unlocked at its first place, below
                 }
+                self.case(order[k]).unlock();
             }
         }
     }
@@ -304,6 +308,7 @@ pub fn selectgo(cases: &mut [&mut dyn Case], block: bool) -> Option<usize> {
         if let Some(partner) = unsafe { held.case(i) }.try_now() {
             held.unlock();
             ready_partner(partner);
+            crate::proc::preempt_point();
             return Some(i);
         }
     }

@@ -137,7 +137,7 @@ pub fn semrelease1(addr: &AtomicU32, handoff: bool) {
     let mut w = q.0;
     // SAFETY: the waiters on the list are parked and their entries live
     // on their stacks; we hold the list's lock.
-    let gp = unsafe {
+    let (gp, handed) = unsafe {
         while !w.is_null() && (*w).addr != key {
             prev = w;
             w = (*w).next;
@@ -154,15 +154,17 @@ pub fn semrelease1(addr: &AtomicU32, handoff: bool) {
         if q.1 == w {
             q.1 = prev;
         }
-        if handoff && cansemacquire(addr) {
+        let handed = handoff && cansemacquire(addr);
+        if handed {
             (*w).ticket = true;
         }
-        (*w).gp // read before the waiter can run and reuse its stack
+        ((*w).gp, handed) // read before the waiter can run and reuse its stack
     };
     root.nwait.fetch_sub(1, Ordering::SeqCst);
     drop(q);
     goready(gp);
-    if handoff {
-        crate::proc::gosched();
+    if handed {
+        // The waiter owns the unit now: let it run at once (Go's goyield).
+        crate::proc::goyield();
     }
 }

@@ -106,3 +106,21 @@ fn producers_and_consumers_through_selects() {
         expect(&o, "sum=ok\n", "", 0);
     }
 }
+
+#[test]
+fn select_with_a_channel_twice_survives_partners_racing_its_park() {
+    for procs in ["1", "2", "4"] {
+        let o = run(&mut cmd(&bin!("selectdup"), &[], &[("GOMAXPROCS", procs)]));
+        expect(&o, "received=200000\n", "", 0);
+    }
+}
+
+#[test]
+fn a_ping_pong_pair_does_not_starve_its_p() {
+    for procs in ["1", "2"] {
+        let start = std::time::Instant::now();
+        let o = run(&mut cmd(&bin!("chanstarve"), &[], &[("GOMAXPROCS", procs)]));
+        expect(&o, "main ran\n", "", 0);
+        assert!(start.elapsed() < std::time::Duration::from_secs(5), "{:?}", start.elapsed());
+    }
+}

@@ -84,7 +84,9 @@ impl<T> RwLock<T> {
                 crate::panic::fatal("sync: RUnlock of unlocked RWMutex");
             }
             // A writer waits: the last reader out wakes it.
-            if self.reader_wait.fetch_sub(1, Ordering::Release) - 1 == 0 {
+            // AcqRel: the last reader out carries every earlier reader's
+            // accesses to the writer it wakes.
+            if self.reader_wait.fetch_sub(1, Ordering::AcqRel) - 1 == 0 {
                 semrelease(&self.writer_sem);
             }
         }
