@@ -53,8 +53,8 @@ pub fn fatal(msg: &str) -> ! {
     let mut w = fatal_line(msg);
     if crate::env::TRACEBACK.get().level > 0 {
         crate::proc::for_each_g(|gp| {
-            // SAFETY: Gs are never freed; the world is dying, reads are
-            // for the report only.
+            // SAFETY: for_each_g holds the allgs lock, so gp is not freed
+            // meanwhile; the world is dying, reads are for the report only.
             let g = unsafe { &*gp };
             let status = Gstatus::from_u32(g.atomicstatus.load(Ordering::Acquire));
             if g.system || matches!(status, Gstatus::Dead | Gstatus::Idle) {

@@ -1851,7 +1851,7 @@ pub(crate) fn checkdead(s: &mut SchedLocked) {
     }
     let mut waiting = 0;
     for_each_g(|gp| {
-        // SAFETY: Gs in allgs are never freed.
+        // SAFETY: for_each_g holds the allgs lock, so gp is not freed meanwhile.
         let (status, system, goid) = unsafe { ((*gp).atomicstatus.load(Ordering::Acquire), (*gp).system, (*gp).goid) };
         if system {
             return;

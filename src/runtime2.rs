@@ -74,7 +74,8 @@ pub enum Gstatus {
     /// Executing user code on an M that holds a P. Owns its stack; not on
     /// a run queue. `g.m` and `m.curg` point at each other.
     Running = 2,
-    /// In a system call (issue: syscall hand-off).
+    /// In a system call. (gort does not hand Ps off around system calls
+    /// yet, so nothing sets it; checkdead and dumps know the state.)
     Syscall = 3,
     /// Blocked in the runtime (parked). Not on a run queue; someone must
     /// `goready` it. Its stack is owned by whoever holds the wait.

@@ -236,7 +236,8 @@ pub fn schedtrace_print(detailed: bool) {
         }
     }
     crate::proc::for_each_g(|gp| {
-        // SAFETY: Gs are never freed; fields read for diagnostics.
+        // SAFETY: for_each_g holds the allgs lock, so gp is not freed
+        // meanwhile; fields read for diagnostics.
         unsafe {
             let status = (*gp).atomicstatus.load(Ordering::Relaxed);
             let reason = if status == Gstatus::Waiting as u32 { (*gp).waitreason.as_str() } else { "" };
@@ -262,7 +263,8 @@ fn write_goid(w: &mut FdWriter, gp: *mut G) {
     if gp.is_null() {
         let _ = write!(w, "nil");
     } else {
-        // SAFETY: Gs are never freed.
+        // SAFETY: a G's memory stays mapped even once freed (stacks are
+        // pooled, never unmapped); the goid is read for diagnostics.
         let _ = write!(w, "{}", unsafe { (*gp).goid });
     }
 }
