@@ -683,8 +683,9 @@ fn allgremove(gp: *mut G) {
     }
 }
 
-/// Calls `f` on every goroutine ever made, dead ones included. Holds the
-/// list's lock (a leaf) throughout.
+/// Calls `f` on every goroutine in allgs (dead ones kept for reuse
+/// included). Holds the list's lock (a leaf) throughout, so none of them
+/// is freed meanwhile.
 pub fn for_each_g(mut f: impl FnMut(*mut G)) {
     for &gp in ALLGS.lock().0.iter() {
         f(gp);
