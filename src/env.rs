@@ -106,17 +106,26 @@ pub fn goargs() {
 
 /// Go's goenvs: index the environment. Runs in schedinit.
 pub fn goenvs() {
-    let mut envs = Vec::new();
-    let mut p = envp();
-    // SAFETY: envp is a null-terminated array of live strings.
-    unsafe {
-        while !(*p).is_null() {
-            envs.push(cstr_bytes(*p));
-            p = p.add(1);
-        }
-    }
+    let envs = envp_entries().collect();
     // SAFETY: as in goargs.
     unsafe { ENVS.set(envs) }
+}
+
+/// The kernel's environment strings, in order, straight from envp.
+fn envp_entries() -> impl Iterator<Item = &'static [u8]> {
+    let mut p = envp();
+    core::iter::from_fn(move || {
+        // SAFETY: envp is a null-terminated array of live strings, and p
+        // never moves past its null.
+        unsafe {
+            if (*p).is_null() {
+                return None;
+            }
+            let e = cstr_bytes(*p);
+            p = p.add(1);
+            Some(e)
+        }
+    })
 }
 
 /// The program's arguments, argv[0] first, as bytes (Go's os.Args).
@@ -132,12 +141,12 @@ pub fn environ() -> &'static [&'static [u8]] {
 /// The value of the environment variable `key`: the first `key=value`
 /// entry, as Go's getenv. None if it is not set.
 pub fn getenv(key: &str) -> Option<&'static [u8]> {
-    lookup(ENVS.get(), key.as_bytes())
+    lookup(ENVS.get().iter().copied(), key.as_bytes())
 }
 
-/// The value of `key` in a list of `key=value` entries; the first wins.
-pub fn lookup(envs: &[&'static [u8]], key: &[u8]) -> Option<&'static [u8]> {
-    envs.iter().find_map(|e| match e.strip_prefix(key) {
+/// The value of `key` among `key=value` entries; the first wins.
+pub fn lookup(envs: impl IntoIterator<Item = &'static [u8]>, key: &[u8]) -> Option<&'static [u8]> {
+    envs.into_iter().find_map(|e| match e.strip_prefix(key) {
         Some([b'=', value @ ..]) => Some(value),
         _ => None,
     })
@@ -146,17 +155,7 @@ pub fn lookup(envs: &[&'static [u8]], key: &[u8]) -> Option<&'static [u8]> {
 /// The value of `key` read straight from envp, for the steps of the boot
 /// that run before goenvs (Go's getGodebugEarly).
 pub fn getenv_early(key: &[u8]) -> Option<&'static [u8]> {
-    let mut p = envp();
-    // SAFETY: envp is a null-terminated array of live strings.
-    unsafe {
-        while !(*p).is_null() {
-            if let Some([b'=', value @ ..]) = cstr_bytes(*p).strip_prefix(key) {
-                return Some(value);
-            }
-            p = p.add(1);
-        }
-    }
-    None
+    lookup(envp_entries(), key)
 }
 
 /// Go's strconv.ParseInt(s, 10, 32): an optional sign and base-10
@@ -335,10 +334,10 @@ mod tests {
     #[test]
     fn lookup_first_match() {
         let envs: Vec<&'static [u8]> = vec![b"A=1", b"AB=2", b"A=3", b"B", b"C="];
-        assert_eq!(lookup(&envs, b"A"), Some(&b"1"[..]));
-        assert_eq!(lookup(&envs, b"AB"), Some(&b"2"[..]));
-        assert_eq!(lookup(&envs, b"B"), None);
-        assert_eq!(lookup(&envs, b"C"), Some(&b""[..]));
-        assert_eq!(lookup(&envs, b"D"), None);
+        assert_eq!(lookup(envs.iter().copied(), b"A"), Some(&b"1"[..]));
+        assert_eq!(lookup(envs.iter().copied(), b"AB"), Some(&b"2"[..]));
+        assert_eq!(lookup(envs.iter().copied(), b"B"), None);
+        assert_eq!(lookup(envs.iter().copied(), b"C"), Some(&b""[..]));
+        assert_eq!(lookup(envs.iter().copied(), b"D"), None);
     }
 }

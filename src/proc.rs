@@ -462,7 +462,7 @@ pub extern "C" fn newproc(fv: *const Funcval) {
     let newg = newproc1(fv, gp, pc, 0);
     // SAFETY: newg is fully set up and owned by no queue yet.
     let (goid, stk, sp) = unsafe { ((*newg).goid, (*newg).stack, (*newg).sched.sp) };
-    runqput(getp(), newg, true);
+    queue_new(newg);
     crate::boottrace!(
         "newproc: goroutine {goid} stack=[{:#x}, {:#x}] sp={sp:#x} entry={:p} -> P0.runnext",
         stk.lo,
@@ -470,6 +470,13 @@ pub extern "C" fn newproc(fv: *const Funcval) {
         // SAFETY: fv is a live funcval.
         unsafe { (*fv).entry } as *const ()
     );
+}
+
+/// Queues a goroutine newproc1 made to run next on this P, and once the
+/// program runs (not during the bootstrap) wakes an M to run it or what
+/// it displaced.
+fn queue_new(newg: *mut G) {
+    runqput(getp(), newg, true);
     if sched.main_started.load(Ordering::Acquire) {
         wakep();
     }
@@ -511,10 +518,7 @@ pub fn go<F: FnOnce() + Send + 'static>(f: F) {
         let fv = Box::into_raw(Box::new(Closure { fv: Funcval { entry: boxed::<F> }, f }));
         newproc1(fv.cast(), getg(), callerpc, 0)
     };
-    runqput(getp(), newg, true);
-    if sched.main_started.load(Ordering::Acquire) {
-        wakep();
-    }
+    queue_new(newg);
     preempt_point();
 }
 
@@ -1912,7 +1916,7 @@ pub unsafe extern "C" fn runtime_main(_fv: *mut Funcval) {
         init::do_init(task, &tracer);
     }
     INITTRACE.active.store(false, Ordering::Relaxed);
-    unlock_os_thread_internal(gp, mp);
+    unlock_os_thread_internal(mp);
 
     crate::boottrace!("runtime_main: main_main");
     // SAFETY: gort::main! defines main_main in every program.
@@ -1932,7 +1936,7 @@ fn lock_os_thread_internal(gp: *mut G, mp: *mut M) {
 
 /// Undo lock_os_thread_internal; the G stays wired while the program
 /// holds its own lock.
-fn unlock_os_thread_internal(_gp: *mut G, mp: *mut M) {
+fn unlock_os_thread_internal(mp: *mut M) {
     // SAFETY: as above. After init, goroutine 1 may run on another M,
     // so the G is reached through the M's record of it.
     unsafe {
