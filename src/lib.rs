@@ -23,6 +23,11 @@ pub mod env;
 mod init;
 mod lock_futex;
 pub mod malloc;
+mod mcache;
+mod mcentral;
+mod mgcscavenge;
+mod mheap;
+mod mstats;
 #[doc(hidden)]
 pub mod mem;
 mod os_linux;
@@ -32,6 +37,7 @@ pub mod print;
 mod proc;
 mod runq;
 mod runtime2;
+mod sizeclasses;
 mod sema;
 #[doc(hidden)]
 pub mod select;
@@ -45,6 +51,7 @@ mod vdso_linux_amd64;
 pub use chan::{Chan, chan};
 pub use env::{args, environ, getenv};
 pub use init::InitTask;
+pub use mstats::{MemStats, read_memstats};
 pub use print::write_all;
 pub use proc::{
     block, exit, go, gomaxprocs, gosched, lock_os_thread, num_goroutine, set_max_threads, unlock_os_thread,

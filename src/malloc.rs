@@ -1,53 +1,39 @@
-//! mallocinit and the heap behind `alloc` (Box, Vec, String).
+//! mallocinit and the heap behind `alloc` (Box, Vec, String): Go's
+//! allocator (malloc.go), without the garbage collector, since Rust frees
+//! explicitly.
 //!
-//! This is the boot-time allocator: simple and correct, not Go's design.
-//! Small objects (up to 2 KiB) are rounded up to a power-of-two size
-//! class; each class keeps a free list threaded through its free objects,
-//! refilled by carving 256 KiB chunks mapped from the kernel. Large
-//! objects get their own mapping and go back to the kernel when freed.
-//! One lock guards it all. Go's size classes, per-P caches and scavenger
-//! replace this in their own change.
+//! The pieces, each in its own file, from the top down:
+//! - size classes (sizeclasses.rs): small requests, up to 32 KiB, round
+//!   up to one of 67 sizes;
+//! - mcache (mcache.rs): each P's free objects per class, used without a
+//!   lock; tiny requests (under 16 bytes) share 16-byte blocks;
+//! - mcentral (mcentral.rs): per class, the spans with free objects,
+//!   trading objects with the caches in batches;
+//! - mheap (mheap.rs): pages, in spans, carved from 64 MiB arenas; large
+//!   objects (over 32 KiB) get spans of their own;
+//! - the scavenger (mgcscavenge.rs): gives idle free pages back to the
+//!   OS;
+//! - statistics (mstats.rs): `gort::read_memstats`.
+//!
+//! An allocation pins its M: `m.mallocing` is set while the M uses its
+//! P's cache, so a reentrant allocation (a signal handler's) is caught
+//! as Go catches it ("malloc deadlock") instead of corrupting the cache.
+//! Ms without a P use one shared cache under a lock.
 //!
 //! It also keeps Go's inittrace accounting: while the init tasks run,
 //! every allocation made by the goroutine running them is counted, at
-//! its rounded size, as Go counts.
+//! its class size (16 for a tiny one, Go's maxTinySize), as Go counts.
 
 use core::alloc::{GlobalAlloc, Layout};
-use core::ffi::c_void;
 use core::ptr;
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use rustix::mm::{self, MapFlags, ProtFlags};
-
-use crate::lock_futex::Mutex;
+use crate::mcache::{MCache, NOP_CACHE, TINY_BLOCK, TINY_SIZE};
+use crate::mcentral::elemsize;
+use crate::mheap::{HEAP, MAX_PAGES, SpanState, out_of_memory, span_of};
 use crate::panic::throw;
-use crate::stack::PAGE_SIZE;
-
-/// The smallest class; also the alignment every small object gets.
-const MIN_CLASS: usize = 16;
-/// Classes 16, 32, ..., 2048.
-const NCLASSES: usize = 8;
-const MAX_SMALL: usize = MIN_CLASS << (NCLASSES - 1);
-/// Bytes mapped at a time to carve small objects from.
-const CHUNK: usize = 256 << 10;
-
-/// A free small object: the link to the next one of its class.
-struct FreeObj {
-    next: *mut FreeObj,
-}
-
-struct HeapState {
-    free: [*mut FreeObj; NCLASSES],
-    /// The uncarved rest of the current chunk: [bump, bump_end).
-    bump: usize,
-    bump_end: usize,
-}
-
-// SAFETY: the raw pointers are addresses of heap memory, reached only
-// under the lock.
-unsafe impl Send for HeapState {}
-
-static HEAP: Mutex<HeapState> = Mutex::new(HeapState { free: [ptr::null_mut(); NCLASSES], bump: 0, bump_end: 0 });
+use crate::proc::getm;
+use crate::sizeclasses::{PAGE_SHIFT, PAGE_SIZE, npages_for, size_to_class};
 
 /// Go's inittrace counters: allocations by goroutine `goid` while `active`.
 pub struct InitTrace {
@@ -64,44 +50,64 @@ pub static INITTRACE: InitTrace = InitTrace {
     bytes: AtomicU64::new(0),
 };
 
-/// The size class index and rounded size of a small request.
-fn size_class(size: usize, align: usize) -> Option<(usize, usize)> {
-    let need = size.max(align).max(MIN_CLASS).next_power_of_two();
-    if need > MAX_SMALL {
-        return None;
-    }
-    Some(((need / MIN_CLASS).trailing_zeros() as usize, need))
-}
-
-/// Go's mallocinit: map the first chunk, so the heap is ready before goargs.
+/// Go's mallocinit: reserve the first arena, so the heap is ready before
+/// goargs and a machine that cannot give 64 MiB of address space fails
+/// here, with Go's message.
 #[unsafe(no_mangle)]
 #[inline(never)]
 pub extern "C" fn mallocinit() {
     let mut h = HEAP.lock();
-    refill(&mut h);
-}
-
-/// Maps a new chunk to carve small objects from.
-fn refill(h: &mut HeapState) {
-    let p = map(CHUNK);
-    h.bump = p as usize;
-    h.bump_end = p as usize + CHUNK;
-}
-
-/// Fresh zeroed pages from the kernel, or a fatal out-of-memory error.
-fn map(len: usize) -> *mut c_void {
-    // SAFETY: a new anonymous mapping at an address the kernel picks
-    // aliases nothing.
-    let r = unsafe { mm::mmap_anonymous(ptr::null_mut(), len, ProtFlags::READ | ProtFlags::WRITE, MapFlags::PRIVATE) };
-    match r {
-        Ok(p) => p,
-        Err(_) => out_of_memory(),
+    match h.alloc_span(1, PAGE_SIZE, false) {
+        // SAFETY: the span was just made and is unused.
+        Some((s, _)) => unsafe { h.free_span(s, 0) },
+        None => {
+            drop(h);
+            out_of_memory(PAGE_SIZE, 0)
+        }
     }
 }
 
-/// The kernel refused memory: Go's `fatal error: out of memory`.
-pub fn out_of_memory() -> ! {
-    throw("out of memory")
+/// How a request is served.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Packed into a 16-byte block.
+    Tiny,
+    /// An object of this span class.
+    Small(usize),
+    /// A span of its own.
+    Large,
+}
+
+#[inline(always)]
+fn kind(layout: Layout) -> Kind {
+    if layout.size() < TINY_SIZE && layout.align() <= 8 {
+        return Kind::Tiny;
+    }
+    match size_to_class(layout.size(), layout.align()) {
+        0 => Kind::Large,
+        c => Kind::Small(c),
+    }
+}
+
+/// Runs `f` on the current P's cache, with the M pinned, or on the shared
+/// cache of P-less Ms.
+#[inline(always)]
+fn with_mcache<R>(f: impl FnOnce(&mut MCache) -> R) -> R {
+    let mp = getm();
+    // SAFETY: mp is this thread's M; mallocing and p are its own, and the
+    // P it holds is its alone until it lets go, which it cannot do while
+    // allocating (no scheduling happens in here).
+    unsafe {
+        if (*mp).mallocing {
+            (*mp).mallocing = false;
+            throw("malloc deadlock");
+        }
+        (*mp).mallocing = true;
+        let pp = (*mp).p;
+        let r = if pp.is_null() { f(&mut NOP_CACHE.lock()) } else { f(&mut (*pp).mcache) };
+        (*mp).mallocing = false;
+        r
+    }
 }
 
 /// The heap every gort program allocates from; `gort::main!` installs it
@@ -110,106 +116,124 @@ pub struct Heap;
 
 // SAFETY: alloc returns memory of at least layout.size() bytes aligned to
 // layout.align() that no one else uses until it is passed to dealloc with
-// the same layout; see the two paths below.
+// the same layout: small objects are class-sized slots of spans, which
+// start on a page, in classes whose size is a multiple of the alignment;
+// tiny objects are carved aligned from blocks no other cache carves;
+// large objects are spans of their own.
 unsafe impl GlobalAlloc for Heap {
+    #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let (p, rounded) = match size_class(layout.size(), layout.align()) {
-            Some((class, size)) => (alloc_small(class, size), size),
-            None => alloc_large(layout),
-        };
-        account(rounded);
-        p
+        mallocgc(layout, false)
     }
 
+    #[inline]
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        mallocgc(layout, true)
+    }
+
+    #[inline]
     unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
-        match size_class(layout.size(), layout.align()) {
-            Some((class, _)) => {
-                let mut h = HEAP.lock();
-                let obj = p.cast::<FreeObj>();
-                // SAFETY: p is a small object of this class that the
-                // caller no longer uses; it is big enough for a link.
-                unsafe { (*obj).next = h.free[class] };
-                h.free[class] = obj;
+        match kind(layout) {
+            // SAFETY: the caller frees a live object it allocated with
+            // this layout, hence of this kind and class.
+            Kind::Tiny => with_mcache(|c| unsafe { c.tiny_free(p) }),
+            Kind::Small(spc) => with_mcache(|c| unsafe { c.free(spc, p) }),
+            Kind::Large => free_large(p),
+        }
+    }
+
+    unsafe fn realloc(&self, p: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: the caller's layout is valid and new_size, rounded to
+        // the alignment, does not overflow isize (GlobalAlloc's contract).
+        let new = unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
+        let same = match (kind(layout), kind(new)) {
+            (Kind::Small(a), Kind::Small(b)) => a == b,
+            (Kind::Large, Kind::Large) => npages_for(layout.size()) == npages_for(new_size),
+            _ => false,
+        };
+        if same {
+            return p; // the slot already fits
+        }
+        // SAFETY: as GlobalAlloc::realloc's default.
+        unsafe {
+            let q = self.alloc(new);
+            if !q.is_null() {
+                ptr::copy_nonoverlapping(p, q, layout.size().min(new_size));
+                self.dealloc(p, layout);
             }
-            None => {
-                let len = large_len(layout);
-                // SAFETY: p is exactly the mapping alloc_large made for
-                // this layout, and the caller no longer uses it.
-                if unsafe { mm::munmap(p.cast(), len) }.is_err() {
-                    throw("free: munmap failed");
-                }
-            }
+            q
         }
     }
 }
 
-fn alloc_small(class: usize, size: usize) -> *mut u8 {
+/// Go's mallocgc: an object for `layout`, zeroed if asked. Null (Rust's
+/// "allocation failed", which panics with the size) only for a request
+/// larger than the heap can ever be; running out of memory is fatal.
+#[inline(always)]
+fn mallocgc(layout: Layout, zero: bool) -> *mut u8 {
+    let (p, size) = match kind(layout) {
+        Kind::Tiny => (with_mcache(|c| c.tiny_alloc(layout.size(), layout.align())), TINY_BLOCK),
+        Kind::Small(spc) => (with_mcache(|c| c.alloc(spc)), elemsize(spc)),
+        Kind::Large => return alloc_large(layout, zero),
+    };
+    if zero {
+        // SAFETY: p is a fresh object of at least layout.size() bytes.
+        unsafe { ptr::write_bytes(p, 0, layout.size()) };
+    }
+    account(size);
+    p
+}
+
+/// A large object: a span of its own, straight from the heap.
+#[cold]
+fn alloc_large(layout: Layout, zero: bool) -> *mut u8 {
+    let npages = match npages_for(layout.size()) {
+        Some(n) if n <= MAX_PAGES => n,
+        _ => return ptr::null_mut(),
+    };
+    let align = layout.align().max(PAGE_SIZE);
     let mut h = HEAP.lock();
-    let obj = h.free[class];
-    if !obj.is_null() {
-        // SAFETY: objects on a free list are ours and hold a valid link.
-        h.free[class] = unsafe { (*obj).next };
-        return obj.cast();
+    let Some((s, dirty)) = h.alloc_span(npages, align, false) else {
+        let inuse = h.counters.inuse;
+        drop(h);
+        out_of_memory(npages << PAGE_SHIFT, inuse)
+    };
+    h.counters.large_nmalloc += 1;
+    h.counters.large_alloc += npages << PAGE_SHIFT;
+    drop(h);
+    // SAFETY: the span is ours; its pages are mapped heap memory.
+    let p = unsafe { (*s).base } as *mut u8;
+    if zero && dirty {
+        // SAFETY: as above; untouched pages already read as zero.
+        unsafe { ptr::write_bytes(p, 0, layout.size()) };
     }
-    // Carve from the chunk, aligned to the class size (a power of two).
-    let mut start = h.bump.next_multiple_of(size);
-    if start + size > h.bump_end {
-        refill(&mut h);
-        start = h.bump;
-    }
-    h.bump = start + size;
-    start as *mut u8
+    account(npages << PAGE_SHIFT);
+    p
 }
 
-/// Mapping length for a large object.
-fn large_len(layout: Layout) -> usize {
-    layout.size().next_multiple_of(PAGE_SIZE)
-}
-
-/// A large object: its own mapping, trimmed to the alignment it needs.
-fn alloc_large(layout: Layout) -> (*mut u8, usize) {
-    let len = large_len(layout);
-    if layout.align() <= PAGE_SIZE {
-        return (map(len).cast(), len);
-    }
-    // Over-map, then give back the head and tail that miss the alignment.
-    let over = len + layout.align();
-    let base = map(over) as usize;
-    let start = base.next_multiple_of(layout.align());
-    // SAFETY: both ranges lie inside the mapping just made and are unused.
+#[cold]
+fn free_large(p: *mut u8) {
+    let s = span_of(p as usize);
+    let mut h = HEAP.lock();
+    // SAFETY: a live large object is the base of an in-use span, whose
+    // page map entry is s; the span is ours under the heap lock.
     unsafe {
-        if start > base {
-            let _ = mm::munmap(base as *mut c_void, start - base);
+        if s.is_null() || (*s).state != SpanState::InUse || (*s).spanclass != 0 || (*s).base != p as usize {
+            drop(h);
+            throw("free: not the start of a large object");
         }
-        let tail = base + over - (start + len);
-        if tail > 0 {
-            let _ = mm::munmap((start + len) as *mut c_void, tail);
-        }
+        h.counters.large_nfree += 1;
+        h.counters.large_alloc -= (*s).bytes();
+        h.free_span(s, crate::time::nanotime());
     }
-    (start as *mut u8, len)
 }
 
 /// Counts an allocation for inittrace if it is the init goroutine's.
+#[inline(always)]
 fn account(bytes: usize) {
     let t = &INITTRACE;
     if t.active.load(Ordering::Relaxed) && crate::proc::curgoid() == t.goid.load(Ordering::Relaxed) {
         t.allocs.fetch_add(1, Ordering::Relaxed);
         t.bytes.fetch_add(bytes as u64, Ordering::Relaxed);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn classes_round_up_to_powers_of_two() {
-        assert_eq!(size_class(1, 1), Some((0, 16)));
-        assert_eq!(size_class(16, 8), Some((0, 16)));
-        assert_eq!(size_class(17, 8), Some((1, 32)));
-        assert_eq!(size_class(8, 64), Some((2, 64)));
-        assert_eq!(size_class(2048, 8), Some((7, 2048)));
-        assert_eq!(size_class(2049, 8), None);
-        assert_eq!(size_class(8, 4096), None);
     }
 }

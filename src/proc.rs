@@ -313,14 +313,18 @@ fn procresize(s: &mut SchedLocked, nprocs: i32) -> *mut P {
     }
     let n = nprocs as usize;
     let old = allp();
-    let mut ps: Vec<*mut P> = old.ps.iter().copied().take(n).collect();
-    for i in ps.len()..n {
-        ps.push(Box::into_raw(Box::new(P::new(i as i32))));
+    // The same count keeps allp as it is (read_memstats stops the world
+    // without changing GOMAXPROCS, and must not allocate doing so).
+    if n != old.ps.len() {
+        let mut ps: Vec<*mut P> = old.ps.iter().copied().take(n).collect();
+        for i in ps.len()..n {
+            ps.push(Box::into_raw(Box::new(P::new(i as i32))));
+        }
+        for &pp in old.ps.iter().skip(n) {
+            pdestroy(s, pp, ps[0]);
+        }
+        crate::runtime2::ALLP.store(Box::into_raw(Box::new(AllP::new(ps))), Ordering::Release);
     }
-    for &pp in old.ps.iter().skip(n) {
-        pdestroy(s, pp, ps[0]);
-    }
-    crate::runtime2::ALLP.store(Box::into_raw(Box::new(AllP::new(ps))), Ordering::Release);
     GOMAXPROCS.store(nprocs, Ordering::Release);
     let ps = &allp().ps;
 
@@ -370,6 +374,7 @@ fn pdestroy(s: &mut SchedLocked, pp: *mut P, heir: *mut P) {
             s.gfree.push_back(gp);
         }
         s.gfree_when = nanotime();
+        crate::mcache::freemcache(&mut (*pp).mcache);
         (*pp).m = ptr::null_mut();
         (*pp).status.store(Pstatus::Dead as u32, Ordering::Release);
     }
@@ -1509,19 +1514,28 @@ fn start_the_world(procs: i32) {
 /// runtime.GOMAXPROCS). `n` <= 0 only asks. Changing it stops the world:
 /// it waits for every running goroutine to block or yield.
 pub fn gomaxprocs(n: i32) -> i32 {
-    if n <= 0 {
-        return GOMAXPROCS.load(Ordering::Acquire);
-    }
-    // One stop-the-world at a time (Go's worldsema): a second stopper
-    // would hold its P while waiting for the first's, and neither stops.
-    crate::sema::semacquire(&WORLDSEMA, WaitReason::Semacquire);
     let old = GOMAXPROCS.load(Ordering::Acquire);
-    if n != old {
-        stop_the_world();
-        start_the_world(n);
+    if n <= 0 || n == old {
+        return old;
     }
+    let mut prev = old;
+    with_world_stopped(|procs| {
+        prev = procs;
+        n
+    });
+    prev
+}
+
+/// Stops the world, runs `f` with the current number of Ps, and restarts
+/// the world with the number `f` returns. One stopper at a time (Go's
+/// worldsema): a second stopper would hold its P while waiting for the
+/// first's, and neither would stop. Call from a goroutine.
+pub(crate) fn with_world_stopped(f: impl FnOnce(i32) -> i32) {
+    crate::sema::semacquire(&WORLDSEMA, WaitReason::Semacquire);
+    stop_the_world();
+    let procs = f(GOMAXPROCS.load(Ordering::Acquire));
+    start_the_world(procs);
     crate::sema::semrelease(&WORLDSEMA);
-    old
 }
 
 /// The right to stop the world: 1 when free.
@@ -1887,6 +1901,7 @@ pub unsafe extern "C" fn runtime_main(_fv: *mut Funcval) {
     let mp = getm();
     sched.main_started.store(true, Ordering::Release);
     newm(Some(crate::sysmon::sysmon), ptr::null_mut(), -1);
+    crate::mgcscavenge::gcenable();
 
     // Init runs on the main thread, as Go promises.
     lock_os_thread_internal(gp, mp);

@@ -14,6 +14,7 @@ use alloc::vec::Vec;
 
 use crate::go_asm;
 use crate::lock_futex::{Mutex, Note};
+use crate::mcache::MCache;
 use crate::time::TimerHeap;
 use crate::runq::Runq;
 
@@ -251,6 +252,9 @@ pub struct M {
     /// Set to 0 by exit_thread once this thread's g0 stack is no longer
     /// in use, so it may be unmapped.
     pub free_wait: AtomicU32,
+    /// Set while this M allocates from its P's cache (malloc.rs), so
+    /// the P's cache has one user and reentry is caught.
+    pub mallocing: bool,
 
     // Under sched.lock.
     /// Next in the list of all Ms.
@@ -281,6 +285,7 @@ impl M {
             fastrand: 0,
             park: Note::new(),
             free_wait: AtomicU32::new(0),
+            mallocing: false,
             alllink: ptr::null_mut(),
             schedlink: ptr::null_mut(),
         }
@@ -345,6 +350,9 @@ pub struct P {
     /// sysmon's view: schedtick and when it last changed (Go's sysmontick).
     pub sysmon_tick: u32,
     pub sysmon_when: i64,
+
+    /// Small objects for the M holding this P (mcache.rs).
+    pub mcache: MCache,
 }
 
 impl P {
@@ -364,6 +372,7 @@ impl P {
             timer0_when: AtomicI64::new(0),
             sysmon_tick: 0,
             sysmon_when: 0,
+            mcache: MCache::new(),
         }
     }
 }

@@ -80,9 +80,12 @@ struct StackPool {
 
 static POOL: Mutex<StackPool> = Mutex::new(StackPool { free: Vec::new(), next: 0, end: 0 });
 
-/// Stacks carved so far, and freed stacks reused (counters for tests
-/// and schedtrace).
+/// Stacks carved so far (a counter for tests and schedtrace).
 pub static STACKS_CARVED: AtomicUsize = AtomicUsize::new(0);
+/// Bytes of stack arenas reserved, and of stacks handed out and not
+/// freed (read_memstats' StackSys and StackInuse).
+pub static STACK_SYS: AtomicUsize = AtomicUsize::new(0);
+pub static STACK_INUSE: AtomicUsize = AtomicUsize::new(0);
 
 /// A stack of `size` usable bytes with a guard page below it: a freed one
 /// of that size if any, else carved from an arena (reserved with
@@ -97,6 +100,7 @@ pub extern "C" fn stackalloc(size: usize) -> Stack {
     let slot = size + GUARD_SIZE;
     let base = {
         let mut pool = POOL.lock();
+        STACK_INUSE.fetch_add(size, Ordering::Relaxed);
         if let Some(i) = pool.free.iter().rposition(|s| s.size() == size) {
             return pool.free.swap_remove(i);
         }
@@ -112,7 +116,8 @@ pub extern "C" fn stackalloc(size: usize) -> Stack {
                     MapFlags::PRIVATE | MapFlags::NORESERVE | MapFlags::STACK,
                 )
             };
-            let Ok(arena) = arena else { crate::malloc::out_of_memory() };
+            let Ok(arena) = arena else { crate::mheap::out_of_memory(len, STACK_INUSE.load(Ordering::Relaxed)) };
+            STACK_SYS.fetch_add(len, Ordering::Relaxed);
             pool.next = arena as usize;
             pool.end = arena as usize + len;
         }
@@ -174,6 +179,7 @@ pub fn set_stack_size(bytes: usize) -> usize {
 pub unsafe fn stackfree(stk: Stack) {
     // SAFETY: the caller guarantees the stack is dead.
     unsafe { stackrelease(stk) };
+    STACK_INUSE.fetch_sub(stk.size(), Ordering::Relaxed);
     POOL.lock().free.push(stk);
 }
 

@@ -4,18 +4,20 @@
 //! is busy, and checkdead does not count it. It wakes every 20 us while
 //! the program is busy, doubling its sleep after 50 quiet rounds up to
 //! 10 ms, and sleeps deeply (until the next timer, or a minute) when every
-//! P is idle. Each round it gives back the stack pages of free goroutines
-//! that have sat unused on the global list for 100 ms, and does the
-//! retake: it notes each running P's schedtick and how long it has stood
-//! still, and asks a goroutine that has run 10 ms to yield. Go interrupts
-//! it with a signal; gort cannot interrupt Rust code, so the goroutine
-//! yields at its next runtime call (cooperative preemption, as Go before
-//! 1.14). With GODEBUG=schedtrace=N it prints Go's SCHED line every N ms.
+//! P is idle (the scavenger's next work and idle stacks shorten that).
+//! Each round it gives back the stack pages of free goroutines that have
+//! sat unused on the global list for 100 ms, runs the heap's scavenger
+//! (mgcscavenge.rs), and does the retake: it notes each running P's
+//! schedtick and how long it has stood still, and asks a goroutine that
+//! has run 10 ms to yield. Go interrupts it with a signal; gort cannot
+//! interrupt Rust code, so the goroutine yields at its next runtime call
+//! (cooperative preemption, as Go before 1.14). With GODEBUG=schedtrace=N it prints Go's SCHED line every N ms.
 
 use core::fmt::Write;
 use core::sync::atomic::Ordering;
 
 use crate::env::DEBUG;
+use crate::mgcscavenge;
 use crate::os_linux::usleep;
 use crate::print::{FdWriter, STDERR};
 use crate::proc::{GFREE_RELEASE_NS, GOMAXPROCS, checkdead, earliest_timer, release_gfree, sched, wakep};
@@ -56,6 +58,7 @@ pub fn sysmon() {
                 if s.gfree.size != 0 {
                     sleep = sleep.min(GFREE_RELEASE_NS); // stacks to give back
                 }
+                sleep = sleep.min(mgcscavenge::next_work().saturating_sub(now)); // heap pages to give back
                 if sleep > 0 {
                     sched.sysmonwait.store(true, Ordering::Release);
                     drop(s);
@@ -76,6 +79,7 @@ pub fn sysmon() {
         }
 
         release_gfree(now);
+        mgcscavenge::scavenge(now);
 
         if retake(nanotime()) != 0 {
             idle = 0;

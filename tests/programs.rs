@@ -88,7 +88,7 @@ fn inittrace_counts_the_allocations_of_init() {
     // allocates is not init's.
     assert_eq!(err.lines().count(), 1, "{err}");
     check_inittrace_line(err.trim_end(), "heap");
-    assert!(err.ends_with(" ms clock, 144 bytes, 2 allocs\n"), "{err}");
+    assert!(err.ends_with(" ms clock, 128 bytes, 2 allocs\n"), "{err}");
 }
 
 #[test]

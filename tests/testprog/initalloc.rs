@@ -14,7 +14,8 @@ gort::init!(MAIN = "main", imports [&HEAP], inits []);
 gort::main!(main, init = MAIN);
 
 fn init() {
-    // 100 bytes round up to the 128-byte class; a u64 to the 16-byte class.
+    // 100 bytes round up to the 112-byte class; a u64 is tiny, counted as
+    // its 16-byte block.
     let v: Vec<u8> = Vec::with_capacity(100);
     let b = Box::new(7u64);
     core::hint::black_box((&v, &b));
