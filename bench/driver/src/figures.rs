@@ -15,14 +15,54 @@ pub struct Job {
 }
 
 pub const JOBS: &[Job] = &[
-    Job { bench: "spawn", procs: &[1, 2], n: None, check_n: Some("1000") },
-    Job { bench: "yield", procs: &[1, 2], n: None, check_n: Some("1000") },
-    Job { bench: "chan", procs: &[1, 2], n: None, check_n: Some("1000") },
-    Job { bench: "parked", procs: &[2], n: Some("100000"), check_n: Some("1000") },
-    Job { bench: "parked", procs: &[2], n: Some("1000000"), check_n: None },
-    Job { bench: "sleep", procs: &[1, 2], n: None, check_n: Some("5") },
-    Job { bench: "parallel", procs: &[2], n: None, check_n: Some("2") },
-    Job { bench: "alloc", procs: &[2], n: None, check_n: Some("1000") },
+    Job {
+        bench: "spawn",
+        procs: &[1, 2],
+        n: None,
+        check_n: Some("1000"),
+    },
+    Job {
+        bench: "yield",
+        procs: &[1, 2],
+        n: None,
+        check_n: Some("1000"),
+    },
+    Job {
+        bench: "chan",
+        procs: &[1, 2],
+        n: None,
+        check_n: Some("1000"),
+    },
+    Job {
+        bench: "parked",
+        procs: &[2],
+        n: Some("100000"),
+        check_n: Some("1000"),
+    },
+    Job {
+        bench: "parked",
+        procs: &[2],
+        n: Some("1000000"),
+        check_n: None,
+    },
+    Job {
+        bench: "sleep",
+        procs: &[1, 2],
+        n: None,
+        check_n: Some("5"),
+    },
+    Job {
+        bench: "parallel",
+        procs: &[2],
+        n: None,
+        check_n: Some("2"),
+    },
+    Job {
+        bench: "alloc",
+        procs: &[2],
+        n: None,
+        check_n: Some("1000"),
+    },
 ];
 
 /// A goal for gort's median, alone or against the Go or baseline median of
@@ -41,10 +81,9 @@ pub enum Target {
 
 /// One line of the table per case (GOMAXPROCS, N, workload) of a figure.
 pub struct Figure {
-    /// The heading of its note in bench/notes.md.
-    pub id: &'static str,
     /// The `bench=` name of the lines it is read from; the driver's own
-    /// measurements use `startup`, `rss`, `size` and `syscalls`.
+    /// measurements use `startup`, `rss`, `size` and `syscalls`. Also the
+    /// heading of its note in bench/notes.md.
     pub bench: &'static str,
     /// The field of the line holding the value.
     pub metric: &'static str,
@@ -57,58 +96,84 @@ pub struct Figure {
     pub targets_only: Option<&'static str>,
 }
 
-const fn figure(id: &'static str, bench: &'static str, metric: &'static str, what: &'static str) -> Figure {
-    Figure { id, bench, metric, what, baseline: None, targets: &[], targets_only: None }
+const fn figure(bench: &'static str, metric: &'static str, what: &'static str) -> Figure {
+    Figure {
+        bench,
+        metric,
+        what,
+        baseline: None,
+        targets: &[],
+        targets_only: None,
+    }
+}
+
+impl Figure {
+    const fn judged(self, targets: &'static [Target]) -> Figure {
+        Figure { targets, ..self }
+    }
+
+    const fn against(self, baseline: &'static str) -> Figure {
+        Figure {
+            baseline: Some(baseline),
+            ..self
+        }
+    }
+
+    const fn judged_only_at(self, case: &'static str) -> Figure {
+        Figure {
+            targets_only: Some(case),
+            ..self
+        }
+    }
 }
 
 pub const C_FLOOR: &str = "C exit-only";
 
+/// The target of spawn, yield, chan and sleep.
+const HALF_OF_GO: &[Target] = &[Target::GoRatioAtMost(0.5)];
+
 /// The driver's own measurements come first, then the programs' lines, in
 /// the order of the table.
 pub const FIGURES: &[Figure] = &[
-    Figure {
-        baseline: Some(C_FLOOR),
-        targets: &[Target::GoRatioAtMost(0.2), Target::BaseRatioAtMost(1.5)],
-        ..figure("startup", "startup", "", "start-up of hello, exec to exit, ms")
-    },
-    Figure {
-        baseline: Some(C_FLOOR),
-        targets: &[Target::AtMost(200.0)],
-        ..figure("rss", "rss", "", "hello peak RSS (VmHWM), KiB")
-    },
-    Figure {
-        baseline: Some(C_FLOOR),
-        targets: &[Target::AtMost(65536.0)],
-        ..figure("size", "size", "", "hello stripped, bytes")
-    },
-    Figure { baseline: Some(C_FLOOR), ..figure("syscalls", "syscalls", "", "hello system calls, execve to exit") },
-    Figure {
-        targets: &[Target::GoRatioAtMost(0.5)],
-        ..figure("spawn", "spawn", "ns_per_op", "spawn: ns per goroutine spawned, run, exited")
-    },
-    Figure { targets: &[Target::GoRatioAtMost(0.5)], ..figure("yield", "yield", "ns_per_op", "yield: ns per gosched") },
-    Figure {
-        targets: &[Target::GoRatioAtMost(0.5)],
-        ..figure("chan", "chan", "ns_per_op", "chan: ns per round trip, unbuffered")
-    },
-    figure("parked", "parked", "ns_per_op", "parked: ns per goroutine started"),
-    Figure {
-        targets: &[Target::AtMost(4200.0)],
-        targets_only: Some("n=1000000"),
-        ..figure("parked", "parked", "bytes_per_goroutine", "parked: RSS bytes per parked goroutine")
-    },
-    Figure {
-        targets: &[Target::GoRatioAtMost(0.5)],
-        ..figure("sleep", "sleep", "median_oversleep_us", "sleep: median oversleep of 1 ms, us")
-    },
-    figure("sleep", "sleep", "p99_oversleep_us", "sleep: p99 oversleep of 1 ms, us"),
-    Figure {
-        targets: &[Target::AtLeast(1.9)],
-        ..figure("parallel", "parallel", "speedup", "parallel: speedup, 2 Ps over 1")
-    },
-    Figure {
-        baseline: Some("dlmalloc"),
-        targets: &[Target::GoRatioAtMost(1.0), Target::BaseRatioAtMost(0.5)],
-        ..figure("alloc", "alloc", "ns_per_op", "alloc: ns per operation")
-    },
+    figure("startup", "", "start-up of hello, exec to exit, ms")
+        .against(C_FLOOR)
+        .judged(&[Target::GoRatioAtMost(0.2), Target::BaseRatioAtMost(1.5)]),
+    figure("rss", "", "hello peak RSS (VmHWM), KiB")
+        .against(C_FLOOR)
+        .judged(&[Target::AtMost(200.0)]),
+    figure("size", "", "hello stripped, bytes")
+        .against(C_FLOOR)
+        .judged(&[Target::AtMost(65536.0)]),
+    figure("syscalls", "", "hello system calls, execve to exit").against(C_FLOOR),
+    figure(
+        "spawn",
+        "ns_per_op",
+        "spawn: ns per goroutine spawned, run, exited",
+    )
+    .judged(HALF_OF_GO),
+    figure("yield", "ns_per_op", "yield: ns per gosched").judged(HALF_OF_GO),
+    figure("chan", "ns_per_op", "chan: ns per round trip, unbuffered").judged(HALF_OF_GO),
+    figure("parked", "ns_per_op", "parked: ns per goroutine started"),
+    figure(
+        "parked",
+        "bytes_per_goroutine",
+        "parked: RSS bytes per parked goroutine",
+    )
+    .judged(&[Target::AtMost(4200.0)])
+    .judged_only_at("n=1000000"),
+    figure(
+        "sleep",
+        "median_oversleep_us",
+        "sleep: median oversleep of 1 ms, us",
+    )
+    .judged(HALF_OF_GO),
+    figure(
+        "sleep",
+        "p99_oversleep_us",
+        "sleep: p99 oversleep of 1 ms, us",
+    ),
+    figure("parallel", "speedup", "parallel: speedup, 2 Ps over 1").judged(&[Target::AtLeast(1.9)]),
+    figure("alloc", "ns_per_op", "alloc: ns per operation")
+        .against("dlmalloc")
+        .judged(&[Target::GoRatioAtMost(1.0), Target::BaseRatioAtMost(0.5)]),
 ];

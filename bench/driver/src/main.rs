@@ -55,7 +55,13 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
             "--exitonly" => o.exitonly = value.into(),
             "--notes" => o.notes = value.into(),
             "--out" => o.out = value.into(),
-            "--rounds" => o.rounds = value.parse().ok().filter(|&r| r > 0).ok_or("--rounds needs a number > 0")?,
+            "--rounds" => {
+                o.rounds = value
+                    .parse()
+                    .ok()
+                    .filter(|&r| r > 0)
+                    .ok_or("--rounds needs a number > 0")?
+            }
             _ => return Err(format!("unknown flag {flag}")),
         }
     }
@@ -64,17 +70,25 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
 
 /// The first line a command prints, or `unknown`.
 fn first_line(cmd: &mut Command) -> String {
-    output(cmd).ok().and_then(|s| s.lines().next().map(str::to_string)).unwrap_or_else(|| "unknown".into())
+    output(cmd)
+        .ok()
+        .and_then(|s| s.lines().next().map(str::to_string))
+        .unwrap_or_else(|| "unknown".into())
 }
 
 fn read_trimmed(path: &str) -> String {
-    std::fs::read_to_string(path).map(|s| s.trim().to_string()).unwrap_or_else(|_| "unknown".into())
+    std::fs::read_to_string(path)
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|_| "unknown".into())
 }
 
 /// CPU, cores, kernel, vm.max_map_count.
 fn machine() -> String {
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let cpu = cpuinfo.lines().find_map(|l| l.strip_prefix("model name")).map(|l| l.trim_start_matches([' ', '\t', ':']));
+    let cpu = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .map(|l| l.trim_start_matches([' ', '\t', ':']));
     format!(
         "{}, {} cores, Linux {}, vm.max_map_count={}",
         cpu.unwrap_or("unknown CPU"),
@@ -86,14 +100,22 @@ fn machine() -> String {
 
 /// The load averages over 1, 5 and 15 minutes: others' work on the machine.
 fn loadavg() -> String {
-    read_trimmed("/proc/loadavg").split(' ').take(3).collect::<Vec<_>>().join(" ")
+    read_trimmed("/proc/loadavg")
+        .split(' ')
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn commit() -> String {
     let head = first_line(Command::new("git").args(["rev-parse", "--short", "HEAD"]));
     let dirty = output(Command::new("git").args(["status", "--porcelain", "--untracked-files=no"]))
         .is_ok_and(|s| !s.trim().is_empty());
-    if dirty { format!("{head} (with uncommitted changes)") } else { head }
+    if dirty {
+        format!("{head} (with uncommitted changes)")
+    } else {
+        head
+    }
 }
 
 /// A job whose two binaries exist: gort's and Go's paths.
@@ -126,7 +148,10 @@ fn ready_jobs(o: &Options, skipped: &mut Vec<String>) -> Vec<Ready<'static>> {
 /// One round of hello's own measurements: start-up, peak RSS, system calls.
 fn measure_hellos(hellos: &[(Side, &Path); 3], samples: &mut Samples) -> Result<(), String> {
     let paths: Vec<&Path> = hellos.iter().map(|(_, p)| *p).collect();
-    for ((side, _), ms) in hellos.iter().zip(measure::startup_ms(&paths, STARTUP_RUNS)?) {
+    for ((side, _), ms) in hellos
+        .iter()
+        .zip(measure::startup_ms(&paths, STARTUP_RUNS)?)
+    {
         samples.add_own("startup", *side, ms);
     }
     for (side, path) in hellos {
@@ -138,13 +163,23 @@ fn measure_hellos(hellos: &[(Side, &Path); 3], samples: &mut Samples) -> Result<
 
 /// The perf stat counters of gort's and Go's command, as a markdown table.
 fn perf_table(what: &str, gort: &Command, go: &Command, repeat: u32) -> String {
-    let runs = if repeat == 1 { "one run each".to_string() } else { format!("mean of {repeat} runs each") };
+    let runs = if repeat == 1 {
+        "one run each".to_string()
+    } else {
+        format!("mean of {repeat} runs each")
+    };
     let head = format!("Counters from this run (`perf stat`, {runs}), {what}:\n\n");
-    match (measure::perf_stat(gort, repeat), measure::perf_stat(go, repeat)) {
+    match (
+        measure::perf_stat(gort, repeat),
+        measure::perf_stat(go, repeat),
+    ) {
         (Ok(g), Ok(o)) => {
             let mut t = head + "| counter | gort | Go |\n|---|---|---|\n";
             for (event, v) in &g {
-                let other = o.iter().find(|(e, _)| e == event).map_or("-".into(), |(_, w)| report::num(*w));
+                let other = o
+                    .iter()
+                    .find(|(e, _)| e == event)
+                    .map_or("-".into(), |(_, w)| report::num(*w));
                 t += &format!("| {event} | {} | {other} |\n", report::num(*v));
             }
             t
@@ -158,16 +193,28 @@ fn perf_table(what: &str, gort: &Command, go: &Command, repeat: u32) -> String {
 
 /// Counters for every missed row that comes from a program: start-up from
 /// hello, the rest from the benchmark command that produced the row.
-fn evidence(rows: &[table::Row], ready: &[Ready], hellos: &[(Side, &Path); 3]) -> Vec<(String, String)> {
+fn evidence(
+    rows: &[table::Row],
+    ready: &[Ready],
+    hellos: &[(Side, &Path); 3],
+) -> Vec<(String, String)> {
     let mut done: Vec<(String, String)> = Vec::new();
     let mut out = Vec::new();
     for r in rows.iter().filter(|r| r.verdict == Verdict::Missed) {
         let f = r.figure();
-        let id = f.id.to_string();
+        let id = f.bench.to_string();
         if f.bench == "startup" && !done.contains(&(id.clone(), String::new())) {
             done.push((id.clone(), String::new()));
             let what = "`hello` and Go's hello";
-            out.push((id, perf_table(what, &Command::new(hellos[0].1), &Command::new(hellos[1].1), 100)));
+            out.push((
+                id,
+                perf_table(
+                    what,
+                    &Command::new(hellos[0].1),
+                    &Command::new(hellos[1].1),
+                    100,
+                ),
+            ));
             continue;
         }
         let n_of_row = r.key.case.split(' ').next().unwrap_or("");
@@ -202,13 +249,21 @@ fn run(o: &Options) -> Result<(), String> {
     let ready = ready_jobs(o, &mut skipped);
     let gort_hello = o.gort.join("hello");
     let go_hello = o.go.join("hello");
-    let hellos = [(Side::Gort, gort_hello.as_path()), (Side::Go, go_hello.as_path()), (Side::Base, o.exitonly.as_path())];
+    let hellos = [
+        (Side::Gort, gort_hello.as_path()),
+        (Side::Go, go_hello.as_path()),
+        (Side::Base, o.exitonly.as_path()),
+    ];
     let mut samples = Samples::default();
     for (side, path) in &hellos {
         samples.add_own("size", *side, measure::stripped_size(path)?);
     }
     for round in 1..=o.rounds {
-        eprintln!("bench: round {round}/{} ({:.0} s so far)", o.rounds, start.elapsed().as_secs_f64());
+        eprintln!(
+            "bench: round {round}/{} ({:.0} s so far)",
+            o.rounds,
+            start.elapsed().as_secs_f64()
+        );
         for rd in &ready {
             for &procs in rd.job.procs {
                 for (path, from_go) in [(&rd.gort, false), (&rd.go, true)] {
@@ -223,7 +278,8 @@ fn run(o: &Options) -> Result<(), String> {
     }
     let rows = samples.rows();
     let evidence = evidence(&rows, &ready, &hellos);
-    let notes = std::fs::read_to_string(&o.notes).map_err(|e| format!("{}: {e}", o.notes.display()))?;
+    let notes =
+        std::fs::read_to_string(&o.notes).map_err(|e| format!("{}: {e}", o.notes.display()))?;
     let run = report::Run {
         date: first_line(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"])),
         load: (load_at_start, loadavg()),
@@ -244,7 +300,11 @@ fn run(o: &Options) -> Result<(), String> {
     println!(
         "bench: {} rows, missed: {}; wrote {} in {:.1} minutes",
         rows.len(),
-        if missed.is_empty() { "none".into() } else { missed.join(", ") },
+        if missed.is_empty() {
+            "none".into()
+        } else {
+            missed.join(", ")
+        },
         o.out.display(),
         run.minutes
     );
@@ -265,7 +325,11 @@ fn check(gort: &Path) -> Result<(), String> {
         let result = output(&mut bench_command(&path, 2, Some(n))).and_then(|s| {
             let lines = samples.add_output(&s, false)?;
             let theirs = samples.rows().iter().all(|r| r.figure().bench == job.bench);
-            if lines > 0 && theirs { Ok(s) } else { Err(format!("no bench={} line in: {s}", job.bench)) }
+            if lines > 0 && theirs {
+                Ok(s)
+            } else {
+                Err(format!("no bench={} line in: {s}", job.bench))
+            }
         });
         match result {
             Ok(s) => {
@@ -279,7 +343,11 @@ fn check(gort: &Path) -> Result<(), String> {
         }
     }
     println!("check: {passed} passed, {failed} failed");
-    if failed > 0 { Err(format!("{failed} benchmark programs failed")) } else { Ok(()) }
+    if failed > 0 {
+        Err(format!("{failed} benchmark programs failed"))
+    } else {
+        Ok(())
+    }
 }
 
 fn main() -> ExitCode {
@@ -287,9 +355,11 @@ fn main() -> ExitCode {
     let result = match args.split_first() {
         Some((cmd, rest)) if cmd == "run" => parse_options(rest).and_then(|o| run(&o)),
         Some((cmd, rest)) if cmd == "check" => parse_options(rest).and_then(|o| check(&o.gort)),
-        _ => Err("usage: bench-driver run --gort DIR --go DIR --exitonly PATH [--rounds N] \
+        _ => Err(
+            "usage: bench-driver run --gort DIR --go DIR --exitonly PATH [--rounds N] \
                   [--notes FILE] [--out FILE] | check --gort DIR"
-            .into()),
+                .into(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -19,7 +19,11 @@ pub fn scratch(name: &str) -> PathBuf {
 pub fn output(cmd: &mut Command) -> Result<String, String> {
     let out = cmd.output().map_err(|e| format!("{cmd:?}: {e}"))?;
     if !out.status.success() {
-        return Err(format!("{cmd:?}: {}\n{}", out.status, String::from_utf8_lossy(&out.stderr).trim_end()));
+        return Err(format!(
+            "{cmd:?}: {}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim_end()
+        ));
     }
     String::from_utf8(out.stdout).map_err(|_| format!("{cmd:?}: stdout is not UTF-8"))
 }
@@ -36,16 +40,29 @@ pub fn bench_command(path: &Path, procs: u32, n: Option<&str>) -> Command {
 pub fn startup_ms(programs: &[&Path], runs: u32) -> Result<Vec<f64>, String> {
     let csv = scratch("hyperfine.csv");
     let mut cmd = Command::new("hyperfine");
-    cmd.args(["-N", "--style", "none", "--warmup", "20", "--runs", &runs.to_string(), "--export-csv"])
-        .arg(&csv)
-        .args(programs)
-        .stdout(Stdio::null());
+    cmd.args([
+        "-N",
+        "--style",
+        "none",
+        "--warmup",
+        "20",
+        "--runs",
+        &runs.to_string(),
+        "--export-csv",
+    ])
+    .arg(&csv)
+    .args(programs)
+    .stdout(Stdio::null());
     output(&mut cmd)?;
     let text = fs::read_to_string(&csv).map_err(|e| format!("{}: {e}", csv.display()))?;
     let _ = fs::remove_file(&csv);
     let medians = parse_hyperfine_csv(&text)?;
     if medians.len() != programs.len() {
-        return Err(format!("hyperfine gave {} results for {} programs", medians.len(), programs.len()));
+        return Err(format!(
+            "hyperfine gave {} results for {} programs",
+            medians.len(),
+            programs.len()
+        ));
     }
     Ok(medians)
 }
@@ -54,13 +71,19 @@ pub fn startup_ms(programs: &[&Path], runs: u32) -> Result<Vec<f64>, String> {
 fn parse_hyperfine_csv(text: &str) -> Result<Vec<f64>, String> {
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap_or("").split(',').collect();
-    let col = header.iter().position(|h| *h == "median").ok_or("hyperfine CSV has no median column")?;
+    let col = header
+        .iter()
+        .position(|h| *h == "median")
+        .ok_or("hyperfine CSV has no median column")?;
     lines
         .map(|l| {
             // The command comes first and may hold commas: count from the end.
             let fields: Vec<&str> = l.rsplitn(header.len(), ',').collect();
-            let v = fields.get(header.len() - 1 - col).and_then(|v| v.parse::<f64>().ok());
-            v.map(|s| s * 1e3).ok_or_else(|| format!("bad hyperfine CSV line: {l}"))
+            let v = fields
+                .get(header.len() - 1 - col)
+                .and_then(|v| v.parse::<f64>().ok());
+            v.map(|s| s * 1e3)
+                .ok_or_else(|| format!("bad hyperfine CSV line: {l}"))
         })
         .collect()
 }
@@ -85,7 +108,9 @@ pub fn peak_rss_kib(path: &Path) -> Result<f64, String> {
             _ => Ok(()),
         });
     }
-    let child = cmd.spawn().map_err(|e| format!("{}: {e}", path.display()))?;
+    let child = cmd
+        .spawn()
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
     let wait = |status: &mut i32| {
@@ -109,7 +134,10 @@ pub fn peak_rss_kib(path: &Path) -> Result<f64, String> {
         let mut signal = libc::WSTOPSIG(status);
         if status >> 8 == libc::SIGTRAP | (libc::PTRACE_EVENT_EXIT << 8) {
             let proc_status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-            hwm = proc_status.lines().find_map(|l| l.strip_prefix("VmHWM:")).map(str::to_string);
+            hwm = proc_status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .map(str::to_string);
             signal = 0;
         }
         // SAFETY: pid is our stopped tracee; a signal that stopped it is
@@ -118,14 +146,21 @@ pub fn peak_rss_kib(path: &Path) -> Result<f64, String> {
     }
     let hwm = hwm.ok_or_else(|| fail("no VmHWM at exit"))?;
     let kib = hwm.trim().trim_end_matches("kB").trim();
-    kib.parse().map_err(|_| format!("{}: bad VmHWM line: {hwm}", path.display()))
+    kib.parse()
+        .map_err(|_| format!("{}: bad VmHWM line: {hwm}", path.display()))
 }
 
 /// System calls from execve to exit, every thread included: the total of
 /// `strace -f -c`.
 pub fn syscalls(path: &Path) -> Result<f64, String> {
     let log = scratch("strace.txt");
-    output(Command::new("strace").args(["-f", "-c", "-o"]).arg(&log).arg(path).stdout(Stdio::null()))?;
+    output(
+        Command::new("strace")
+            .args(["-f", "-c", "-o"])
+            .arg(&log)
+            .arg(path)
+            .stdout(Stdio::null()),
+    )?;
     let text = fs::read_to_string(&log).map_err(|e| format!("{}: {e}", log.display()))?;
     let _ = fs::remove_file(&log);
     parse_strace_total(&text).ok_or_else(|| format!("no total line in strace -c output:\n{text}"))
@@ -134,7 +169,11 @@ pub fn syscalls(path: &Path) -> Result<f64, String> {
 /// The calls column of strace -c's `total` line: `% time, seconds,
 /// usecs/call, calls, [errors,] total`.
 fn parse_strace_total(text: &str) -> Option<f64> {
-    let fields: Vec<&str> = text.lines().find(|l| l.trim_end().ends_with(" total"))?.split_whitespace().collect();
+    let fields: Vec<&str> = text
+        .lines()
+        .find(|l| l.trim_end().ends_with(" total"))?
+        .split_whitespace()
+        .collect();
     fields.get(3)?.parse().ok()
 }
 
@@ -142,7 +181,9 @@ fn parse_strace_total(text: &str) -> Option<f64> {
 pub fn stripped_size(path: &Path) -> Result<f64, String> {
     let out = scratch("stripped");
     output(Command::new("strip").arg("-o").arg(&out).arg(path))?;
-    let len = fs::metadata(&out).map_err(|e| format!("{}: {e}", out.display()))?.len();
+    let len = fs::metadata(&out)
+        .map_err(|e| format!("{}: {e}", out.display()))?
+        .len();
     let _ = fs::remove_file(&out);
     Ok(len as f64)
 }
@@ -153,14 +194,20 @@ pub fn stripped_size(path: &Path) -> Result<f64, String> {
 pub fn perf_stat(cmd: &Command, repeat: u32) -> Result<Vec<(String, f64)>, String> {
     let log = scratch("perf.csv");
     let mut perf = Command::new("perf");
-    perf.args(["stat", "-x", ",", "-e", "task-clock,context-switches,cpu-migrations,page-faults"])
-        .args(["-r", &repeat.to_string(), "-o"])
-        .arg(&log)
-        .arg("--")
-        .arg(cmd.get_program())
-        .args(cmd.get_args())
-        .envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))))
-        .stdout(Stdio::null());
+    perf.args([
+        "stat",
+        "-x",
+        ",",
+        "-e",
+        "task-clock,context-switches,cpu-migrations,page-faults",
+    ])
+    .args(["-r", &repeat.to_string(), "-o"])
+    .arg(&log)
+    .arg("--")
+    .arg(cmd.get_program())
+    .args(cmd.get_args())
+    .envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))))
+    .stdout(Stdio::null());
     output(&mut perf)?;
     let text = fs::read_to_string(&log).map_err(|e| format!("{}: {e}", log.display()))?;
     let _ = fs::remove_file(&log);
@@ -176,7 +223,11 @@ pub fn perf_stat(cmd: &Command, repeat: u32) -> Result<Vec<(String, f64)>, Strin
             Some((event, f.first()?.parse().ok()?))
         })
         .collect();
-    if counters.is_empty() { Err(format!("perf stat counted nothing: {}", text.trim())) } else { Ok(counters) }
+    if counters.is_empty() {
+        Err(format!("perf stat counted nothing: {}", text.trim()))
+    } else {
+        Ok(counters)
+    }
 }
 
 #[cfg(test)]
@@ -190,7 +241,10 @@ mod tests {
                    /a,b/hello,0.001,0.0001,0.0012,0.0005,0.0004,0.0009,0.002\n";
         let m = parse_hyperfine_csv(csv).unwrap();
         assert_eq!(m.len(), 2);
-        assert!((m[0] - 0.25).abs() < 1e-9 && (m[1] - 1.2).abs() < 1e-9, "{m:?}");
+        assert!(
+            (m[0] - 0.25).abs() < 1e-9 && (m[1] - 1.2).abs() < 1e-9,
+            "{m:?}"
+        );
     }
 
     #[test]

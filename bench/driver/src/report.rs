@@ -115,8 +115,8 @@ fn note<'a>(notes: &'a str, id: &str) -> Option<&'a str> {
 pub fn missed_ids(rows: &[Row]) -> Vec<&'static str> {
     let mut ids: Vec<&'static str> = Vec::new();
     for r in rows.iter().filter(|r| r.verdict == Verdict::Missed) {
-        if !ids.contains(&r.figure().id) {
-            ids.push(r.figure().id);
+        if !ids.contains(&r.figure().bench) {
+            ids.push(r.figure().bench);
         }
     }
     ids

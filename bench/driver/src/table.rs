@@ -47,7 +47,9 @@ fn is_number(v: &str) -> bool {
 pub fn parse_line(line: &str) -> Result<Line<'_>, String> {
     let mut fields = Vec::new();
     for word in line.split_whitespace() {
-        let (k, v) = word.split_once('=').ok_or_else(|| format!("`{word}` is not key=value in: {line}"))?;
+        let (k, v) = word
+            .split_once('=')
+            .ok_or_else(|| format!("`{word}` is not key=value in: {line}"))?;
         fields.push((k, v));
     }
     let Some((&("bench", bench), rest)) = fields.split_first() else {
@@ -59,7 +61,10 @@ pub fn parse_line(line: &str) -> Result<Line<'_>, String> {
             _ => return Err(format!("no numeric {key}= in: {line}")),
         }
     }
-    Ok(Line { bench, fields: rest.to_vec() })
+    Ok(Line {
+        bench,
+        fields: rest.to_vec(),
+    })
 }
 
 impl Line<'_> {
@@ -85,8 +90,19 @@ impl Samples {
 
     /// Adds a driver measurement (start-up, RSS, size, system calls).
     pub fn add_own(&mut self, bench: &str, side: Side, value: f64) {
-        let figure = FIGURES.iter().position(|f| f.bench == bench).expect("a figure for every measurement");
-        self.add(RowKey { figure, case: String::new(), procs: String::new() }, side, value);
+        let figure = FIGURES
+            .iter()
+            .position(|f| f.bench == bench)
+            .expect("a figure for every measurement");
+        self.add(
+            RowKey {
+                figure,
+                case: String::new(),
+                procs: String::new(),
+            },
+            side,
+            value,
+        );
     }
 
     /// Adds every figure a program's stdout carries; `from_go` says which
@@ -100,10 +116,25 @@ impl Samples {
                 (false, None | Some("gort")) => Side::Gort,
                 (false, Some(_)) => Side::Base,
             };
-            let (case, procs) = (line.case(), line.get("gomaxprocs").unwrap_or("").to_string());
-            for (figure, f) in FIGURES.iter().enumerate().filter(|(_, f)| f.bench == line.bench) {
+            let (case, procs) = (
+                line.case(),
+                line.get("gomaxprocs").unwrap_or("").to_string(),
+            );
+            for (figure, f) in FIGURES
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.bench == line.bench)
+            {
                 if let Some(v) = line.get(f.metric).and_then(|v| v.parse().ok()) {
-                    self.add(RowKey { figure, case: case.clone(), procs: procs.clone() }, side, v);
+                    self.add(
+                        RowKey {
+                            figure,
+                            case: case.clone(),
+                            procs: procs.clone(),
+                        },
+                        side,
+                        v,
+                    );
                 }
             }
             lines += 1;
@@ -112,7 +143,10 @@ impl Samples {
     }
 
     pub fn rows(&self) -> Vec<Row> {
-        self.0.iter().map(|(key, s)| Row::new(key.clone(), s)).collect()
+        self.0
+            .iter()
+            .map(|(key, s)| Row::new(key.clone(), s))
+            .collect()
     }
 }
 
@@ -137,7 +171,9 @@ impl Row {
     fn new(key: RowKey, samples: &[Vec<f64>; 3]) -> Row {
         let median = samples.each_ref().map(|s| median(s));
         let f = &FIGURES[key.figure];
-        let judged = f.targets_only.is_none_or(|c| key.case.split(' ').any(|w| w == c));
+        let judged = f
+            .targets_only
+            .is_none_or(|c| key.case.split(' ').any(|w| w == c));
         let verdict = if f.targets.is_empty() || !judged {
             Verdict::NoTarget
         } else {
@@ -189,7 +225,9 @@ mod tests {
 
     fn row<'a>(rows: &'a [Row], what: &str, case: &str, procs: &str) -> &'a Row {
         rows.iter()
-            .find(|r| r.figure().what.starts_with(what) && r.key.case == case && r.key.procs == procs)
+            .find(|r| {
+                r.figure().what.starts_with(what) && r.key.case == case && r.key.procs == procs
+            })
             .unwrap_or_else(|| panic!("no row {what} {case} P={procs}"))
     }
 
@@ -205,13 +243,29 @@ mod tests {
     #[test]
     fn medians_ratios_and_verdicts() {
         let mut s = Samples::default();
-        for (g, o) in [(10.0, 30.0), (12.0, 28.0), (11.0, 100.0), (50.0, 25.0), (9.0, 29.0)] {
-            s.add_output(&format!("bench=yield gomaxprocs=1 n=100 ns_per_op={g}\n"), false).unwrap();
-            s.add_output(&format!("bench=yield gomaxprocs=1 n=100 ns_per_op={o}\n"), true).unwrap();
+        for (g, o) in [
+            (10.0, 30.0),
+            (12.0, 28.0),
+            (11.0, 100.0),
+            (50.0, 25.0),
+            (9.0, 29.0),
+        ] {
+            s.add_output(
+                &format!("bench=yield gomaxprocs=1 n=100 ns_per_op={g}\n"),
+                false,
+            )
+            .unwrap();
+            s.add_output(
+                &format!("bench=yield gomaxprocs=1 n=100 ns_per_op={o}\n"),
+                true,
+            )
+            .unwrap();
         }
         // At P=2 gort is slower than half of Go.
-        s.add_output("bench=yield gomaxprocs=2 n=100 ns_per_op=20\n", false).unwrap();
-        s.add_output("bench=yield gomaxprocs=2 n=100 ns_per_op=30\n", true).unwrap();
+        s.add_output("bench=yield gomaxprocs=2 n=100 ns_per_op=20\n", false)
+            .unwrap();
+        s.add_output("bench=yield gomaxprocs=2 n=100 ns_per_op=30\n", true)
+            .unwrap();
         let rows = s.rows();
         let r = row(&rows, "yield", "n=100", "1");
         assert_eq!(r.median, [Some(11.0), Some(29.0), None]);
@@ -243,12 +297,27 @@ mod tests {
     #[test]
     fn target_only_at_its_case_and_unknown_without_go() {
         let mut s = Samples::default();
-        s.add_output("bench=parked gomaxprocs=2 n=100000 ns_per_op=1 bytes_per_goroutine=9000\n", false).unwrap();
-        s.add_output("bench=parked gomaxprocs=2 n=1000000 ns_per_op=1 bytes_per_goroutine=4104\n", false).unwrap();
-        s.add_output("bench=spawn gomaxprocs=1 n=10 ns_per_op=1\n", false).unwrap();
+        s.add_output(
+            "bench=parked gomaxprocs=2 n=100000 ns_per_op=1 bytes_per_goroutine=9000\n",
+            false,
+        )
+        .unwrap();
+        s.add_output(
+            "bench=parked gomaxprocs=2 n=1000000 ns_per_op=1 bytes_per_goroutine=4104\n",
+            false,
+        )
+        .unwrap();
+        s.add_output("bench=spawn gomaxprocs=1 n=10 ns_per_op=1\n", false)
+            .unwrap();
         let rows = s.rows();
-        assert_eq!(row(&rows, "parked: RSS", "n=100000", "2").verdict, Verdict::NoTarget);
-        assert_eq!(row(&rows, "parked: RSS", "n=1000000", "2").verdict, Verdict::Met);
+        assert_eq!(
+            row(&rows, "parked: RSS", "n=100000", "2").verdict,
+            Verdict::NoTarget
+        );
+        assert_eq!(
+            row(&rows, "parked: RSS", "n=1000000", "2").verdict,
+            Verdict::Met
+        );
         assert_eq!(row(&rows, "spawn", "n=10", "1").verdict, Verdict::Unknown);
     }
 
