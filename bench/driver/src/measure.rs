@@ -35,27 +35,29 @@ pub fn bench_command(path: &Path, procs: u32, n: Option<&str>) -> Command {
     cmd
 }
 
+/// Runs the tool `build` makes, given a scratch file to write its report
+/// to, and returns that report.
+fn report_of(name: &str, build: impl FnOnce(&Path) -> Command) -> Result<String, String> {
+    let file = scratch(name);
+    let mut cmd = build(&file);
+    output(cmd.stdout(Stdio::null()))?;
+    let text = fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()));
+    let _ = fs::remove_file(&file);
+    text
+}
+
 /// One hyperfine invocation over `programs`, each run `runs` times after a
 /// warm-up, without a shell: the median exec-to-exit time of each, in ms.
 pub fn startup_ms(programs: &[&Path], runs: u32) -> Result<Vec<f64>, String> {
-    let csv = scratch("hyperfine.csv");
-    let mut cmd = Command::new("hyperfine");
-    cmd.args([
-        "-N",
-        "--style",
-        "none",
-        "--warmup",
-        "20",
-        "--runs",
-        &runs.to_string(),
-        "--export-csv",
-    ])
-    .arg(&csv)
-    .args(programs)
-    .stdout(Stdio::null());
-    output(&mut cmd)?;
-    let text = fs::read_to_string(&csv).map_err(|e| format!("{}: {e}", csv.display()))?;
-    let _ = fs::remove_file(&csv);
+    let text = report_of("hyperfine.csv", |csv| {
+        let mut cmd = Command::new("hyperfine");
+        cmd.args("-N --style none --warmup 20 --runs".split(' '))
+            .arg(runs.to_string())
+            .arg("--export-csv")
+            .arg(csv)
+            .args(programs);
+        cmd
+    })?;
     let medians = parse_hyperfine_csv(&text)?;
     if medians.len() != programs.len() {
         return Err(format!(
@@ -153,16 +155,11 @@ pub fn peak_rss_kib(path: &Path) -> Result<f64, String> {
 /// System calls from execve to exit, every thread included: the total of
 /// `strace -f -c`.
 pub fn syscalls(path: &Path) -> Result<f64, String> {
-    let log = scratch("strace.txt");
-    output(
-        Command::new("strace")
-            .args(["-f", "-c", "-o"])
-            .arg(&log)
-            .arg(path)
-            .stdout(Stdio::null()),
-    )?;
-    let text = fs::read_to_string(&log).map_err(|e| format!("{}: {e}", log.display()))?;
-    let _ = fs::remove_file(&log);
+    let text = report_of("strace.txt", |log| {
+        let mut cmd = Command::new("strace");
+        cmd.args(["-f", "-c", "-o"]).arg(log).arg(path);
+        cmd
+    })?;
     parse_strace_total(&text).ok_or_else(|| format!("no total line in strace -c output:\n{text}"))
 }
 
@@ -192,25 +189,20 @@ pub fn stripped_size(path: &Path) -> Result<f64, String> {
 /// (averaged over `repeat` runs), as (event, value); an error says why there
 /// are none (perf missing, or not allowed on this machine).
 pub fn perf_stat(cmd: &Command, repeat: u32) -> Result<Vec<(String, f64)>, String> {
-    let log = scratch("perf.csv");
-    let mut perf = Command::new("perf");
-    perf.args([
-        "stat",
-        "-x",
-        ",",
-        "-e",
-        "task-clock,context-switches,cpu-migrations,page-faults",
-    ])
-    .args(["-r", &repeat.to_string(), "-o"])
-    .arg(&log)
-    .arg("--")
-    .arg(cmd.get_program())
-    .args(cmd.get_args())
-    .envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))))
-    .stdout(Stdio::null());
-    output(&mut perf)?;
-    let text = fs::read_to_string(&log).map_err(|e| format!("{}: {e}", log.display()))?;
-    let _ = fs::remove_file(&log);
+    let text = report_of("perf.csv", |log| {
+        let mut perf = Command::new("perf");
+        perf.args(
+            "stat -x , -e task-clock,context-switches,cpu-migrations,page-faults -r".split(' '),
+        )
+        .arg(repeat.to_string())
+        .arg("-o")
+        .arg(log)
+        .arg("--")
+        .arg(cmd.get_program())
+        .args(cmd.get_args())
+        .envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))));
+        perf
+    })?;
     // Lines are `value,unit,event,...`; `<not supported>` values are dropped.
     let counters: Vec<_> = text
         .lines()
