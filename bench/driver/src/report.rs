@@ -18,7 +18,7 @@ pub struct Run {
     pub startup_runs: u32,
     pub minutes: f64,
     pub skipped: Vec<String>,
-    /// Measurements taken for the figures that miss, by figure id: markdown.
+    /// Measurements taken for the figures that miss, by figure (bench name): markdown.
     pub evidence: Vec<(String, String)>,
 }
 
@@ -134,7 +134,7 @@ pub fn markdown(run: &Run, rows: &[Row], notes: &str) -> String {
          - Rust: {rustc}\n\n\
          Every benchmark program ran {rounds} times on each side, alternately (gort, Go, gort, Go, ...), \
          with `GOMAXPROCS` as in the P column; start-up is the median of hyperfine's median over \
-         {startup_runs} runs (`hyperfine -N`), taken {rounds} times, and so are peak RSS and system \
+         {startup_runs} runs (`hyperfine -N`), taken once a round, as are peak RSS and system \
          calls. Each cell is the median of the {rounds} runs and, in brackets, their spread: the \
          interquartile range over the median. Ratios are gort's median over the other's, from the \
          same run. The baseline is the static `{floor}` program (bench/exitonly.c) for the start-up \
