@@ -24,7 +24,7 @@ DRIVER       := target/driver/release/bench-driver
 BENCH_OUT    := target/bench
 ROUNDS       ?= 5
 
-.PHONY: all build run test test-slow loom deps bench bench-deps bench-check gdb disasm clean
+.PHONY: all build run test test-slow loom deps bench bench-alloc bench-deps bench-check gdb disasm clean
 
 all: build
 
@@ -66,17 +66,21 @@ loom:
 
 # The driver's own tests, and every gort benchmark program once with a small
 # N, printing well-formed lines (no Go, no timings judged).
-bench-check:
+bench-check: bench-alloc
 	$(CARGO) test $(DRIVER_FLAGS)
 	$(CARGO) build $(DRIVER_FLAGS)
 	$(DRIVER) check --gort $(RELEASE)
+
+# bench_alloc links dlmalloc, to compare with: only with --features bench.
+bench-alloc:
+	$(CARGO) build --release --features bench --bin bench_alloc
 
 bench-deps: deps
 	$(call install_missing,$(BENCH_TOOLS))
 
 # Builds both sides and the C floor, then runs them (about 3 minutes on
 # two cores; ROUNDS=N for more or fewer runs per side).
-bench: build bench-deps
+bench: build bench-alloc bench-deps
 	cd bench/go && go build -o ../../$(BENCH_OUT)/go/ ./...
 	$(CC) -static -nostdlib -O2 -o $(BENCH_OUT)/exitonly bench/exitonly.c
 	$(CARGO) build $(DRIVER_FLAGS)

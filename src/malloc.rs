@@ -104,7 +104,13 @@ fn with_mcache<R>(f: impl FnOnce(&mut MCache) -> R) -> R {
         }
         (*mp).mallocing = true;
         let pp = (*mp).p;
-        let r = if pp.is_null() { f(&mut NOP_CACHE.lock()) } else { f(&mut (*pp).mcache) };
+        let mut nop = if pp.is_null() { Some(NOP_CACHE.lock()) } else { None };
+        let c = match &mut nop {
+            Some(guard) => &mut **guard,
+            None => &mut (*pp).mcache,
+        };
+        let r = f(c);
+        drop(nop);
         (*mp).mallocing = false;
         r
     }
@@ -142,27 +148,41 @@ unsafe impl GlobalAlloc for Heap {
         }
     }
 
+    #[inline]
     unsafe fn realloc(&self, p: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: the caller's layout is valid and new_size, rounded to
-        // the alignment, does not overflow isize (GlobalAlloc's contract).
-        let new = unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
-        let same = match (kind(layout), kind(new)) {
-            (Kind::Small(a), Kind::Small(b)) => a == b,
-            (Kind::Large, Kind::Large) => npages_for(layout.size()) == npages_for(new_size),
-            _ => false,
-        };
-        if same {
-            return p; // the slot already fits
+        // SAFETY: the caller keeps GlobalAlloc::realloc's contract.
+        unsafe { realloc(p, layout, new_size) }
+    }
+}
+
+/// GlobalAlloc::realloc, out of line (every Vec's growth path calls it):
+/// the same slot if the new size rounds to the same class or pages, else
+/// a new object and a copy.
+///
+/// # Safety
+/// GlobalAlloc::realloc's contract.
+#[inline(never)]
+unsafe fn realloc(p: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+    // SAFETY: the caller's layout is valid and new_size, rounded to the
+    // alignment, does not overflow isize (GlobalAlloc's contract).
+    let new = unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
+    let same = match (kind(layout), kind(new)) {
+        (Kind::Small(a), Kind::Small(b)) => a == b,
+        (Kind::Large, Kind::Large) => npages_for(layout.size()) == npages_for(new_size),
+        _ => false,
+    };
+    if same {
+        return p; // the slot already fits
+    }
+    // SAFETY: as GlobalAlloc::realloc's default. (Through alloc's entry
+    // points, not inlined a second time.)
+    unsafe {
+        let q = alloc::alloc::alloc(new);
+        if !q.is_null() {
+            ptr::copy_nonoverlapping(p, q, layout.size().min(new_size));
+            alloc::alloc::dealloc(p, layout);
         }
-        // SAFETY: as GlobalAlloc::realloc's default.
-        unsafe {
-            let q = self.alloc(new);
-            if !q.is_null() {
-                ptr::copy_nonoverlapping(p, q, layout.size().min(new_size));
-                self.dealloc(p, layout);
-            }
-            q
-        }
+        q
     }
 }
 
