@@ -9,7 +9,7 @@
 #   make clean
 
 CARGO    ?= cargo
-PROGRAMS := hello initorder echoargs goargs
+PROGRAMS := hello initorder echoargs goargs memstats
 RELEASE  := target/release
 
 # Tools the build and the tests use, by the command that shows they exist

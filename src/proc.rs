@@ -22,8 +22,9 @@
 //!    will run g0 code from now on), minit, then `schedule`.
 //! 8. `schedule` -> `execute` -> `gogo`: the first context switch. m0
 //!    leaves the kernel's stack for goroutine 1's.
-//! 9. `runtime_main` (goroutine 1): locked to m0, runs the init tasks
-//!    (imports first), unlocks, calls `main_main`, and `exit_group(0)`.
+//! 9. `runtime_main` (goroutine 1): starts sysmon, `gcenable` (the
+//!    scavenger), locked to m0 runs the init tasks (imports first),
+//!    unlocks, calls `main_main`, and `exit_group(0)`.
 //!
 //! `GODEBUG=boottrace=1` prints each step with its real values.
 //!
