@@ -525,7 +525,17 @@ pub fn go<F: FnOnce() + Send + 'static>(f: F) {
         newproc1(fv.cast(), getg(), callerpc, 0)
     };
     queue_new(newg);
-    preempt_point();
+    // A spawner that has filled its P's ring yields to what it queued.
+    // Go spills half the ring to the global queue instead and spawns on
+    // until it is preempted 10 ms later, thousands of goroutines, each
+    // with its stack, none run; here the queued ones run (and die, and
+    // their stacks are reused while still in cache) before more are made.
+    // SAFETY: this M's P.
+    if unsafe { (*getp()).runq.ring_len() } as usize >= crate::runq::RUNQ_SIZE {
+        gosched();
+    } else {
+        preempt_point();
+    }
 }
 
 /// A cooperative preemption point: if sysmon has asked the running
@@ -1728,8 +1738,8 @@ fn dropg() {
     }
 }
 
-/// Yields the processor: the goroutine goes to the back of the global
-/// queue and others run (Go's runtime.Gosched).
+/// Yields the processor: the goroutine goes behind every goroutine
+/// queued, and others run (Go's runtime.Gosched).
 pub fn gosched() {
     // SAFETY: on a user goroutine, which mcall leaves for g0; it resumes
     // when scheduled again.
@@ -1751,10 +1761,22 @@ extern "C" fn goyield_m(gp: *mut G) -> ! {
     schedule()
 }
 
+/// Go puts a yielding G at the tail of the global queue. A P runs its
+/// runnext and its ring before it turns to the global queue, so while
+/// that queue is empty the tail of this P's ring is the same place in
+/// line, and reaching it takes no lock. (A racing globrunqput may slip
+/// in ahead; Go's order there is a race too.)
 extern "C" fn gosched_m(gp: *mut G) -> ! {
     casgstatus(gp, Gstatus::Running, Gstatus::Runnable);
     dropg();
-    globrunqput(&mut sched.lock.lock(), gp);
+    let pp = getp();
+    // SAFETY: pp is this M's P; only its owner puts on its ring.
+    let room = unsafe { ((*pp).runq.ring_len() as usize) < crate::runq::RUNQ_SIZE };
+    if sched.runqsize.load(Ordering::Relaxed) == 0 && room {
+        runqput(pp, gp, false);
+    } else {
+        globrunqput(&mut sched.lock.lock(), gp);
+    }
     wakep();
     schedule()
 }

@@ -22,6 +22,18 @@ fn a_goroutine_that_ran_10ms_yields_at_its_next_go() {
 }
 
 #[test]
+fn a_spawner_that_fills_its_ring_lets_the_queued_goroutines_run() {
+    // 100,000 goroutines spawned back to back on one P: without the yield
+    // at a full ring they would all be queued (about 6 GiB of stacks
+    // reserved); with it at most a ring's worth exist at once.
+    let o = run(&mut cmd(&bin!("spawnbound"), &[], &[("GOMAXPROCS", "1")]));
+    assert_eq!(code(&o), 0);
+    let out = stdout(&o);
+    let mib: u64 = out.trim().strip_prefix("sum=100000 stacks_mib=").and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("{out}"));
+    assert!(mib <= 48, "{mib} MiB of stacks in use: {out}");
+}
+
+#[test]
 fn go_closures_arrive_intact_and_drop_once() {
     for procs in ["1", "2"] {
         let o = run(&mut cmd(&bin!("closures"), &[], &[("GOMAXPROCS", procs)]));
