@@ -278,6 +278,16 @@ fn sys_alloc(len: usize) -> Option<usize> {
 /// Bytes mapped at a time for span structures.
 const SPAN_CHUNK: usize = 64 << 10;
 
+/// The first chunk of span structures and the first arena's page map
+/// live in .bss (zero pages, committed when touched), so a program that
+/// stays within one arena maps nothing for them: one mmap fewer each at
+/// start-up.
+#[repr(C, align(4096))]
+struct BootChunk([u8; SPAN_CHUNK]);
+
+static mut BOOT_SPANS: BootChunk = BootChunk([0; SPAN_CHUNK]);
+static mut BOOT_PAGEMAP: HeapArena = HeapArena { spans: [const { AtomicPtr::new(ptr::null_mut()) }; PAGES_PER_ARENA] };
+
 fn free_list_index(npages: usize) -> usize {
     npages.min(NUM_FREE_LISTS - 1)
 }
@@ -293,7 +303,12 @@ impl HeapLocked {
         } else {
             let size = size_of::<MSpan>();
             if self.spanchunk + size > self.spanchunk_end {
-                let Some(chunk) = sys_alloc(SPAN_CHUNK) else { out_of_memory(SPAN_CHUNK, self.counters.inuse) };
+                let chunk = if self.counters.mspan_sys == 0 {
+                    (&raw mut BOOT_SPANS) as usize
+                } else {
+                    let Some(chunk) = sys_alloc(SPAN_CHUNK) else { out_of_memory(SPAN_CHUNK, self.counters.inuse) };
+                    chunk
+                };
                 self.counters.mspan_sys += SPAN_CHUNK;
                 self.spanchunk = chunk;
                 self.spanchunk_end = chunk + SPAN_CHUNK;
@@ -454,7 +469,12 @@ impl HeapLocked {
             }
         };
         for ai in self.next_arena..self.next_arena + narenas {
-            let Some(map) = sys_alloc(size_of::<HeapArena>()) else { return false };
+            let map = if self.counters.pagemap_sys == 0 {
+                (&raw mut BOOT_PAGEMAP) as usize
+            } else {
+                let Some(map) = sys_alloc(size_of::<HeapArena>()) else { return false };
+                map
+            };
             self.counters.pagemap_sys += size_of::<HeapArena>();
             ARENAS[ai].store(map as *mut HeapArena, Ordering::Release);
         }
