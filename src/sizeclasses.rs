@@ -106,7 +106,7 @@ const SIZE_TO_CLASS128: [u8; (MAX_SMALL_SIZE - SMALL_SIZE_MAX) / LARGE_SIZE_DIV 
 /// `align` (at most 8 KiB): the smallest whose size is at least `size`
 /// and a multiple of `align`, so that every object of a span, which
 /// starts on a page, is aligned. Returns 0 for sizes that need a span of
-/// their own.
+/// their own. `align` is a power of two.
 #[inline(always)]
 pub fn size_to_class(size: usize, align: usize) -> usize {
     if size > MAX_SMALL_SIZE || align > PAGE_SIZE {
@@ -120,7 +120,7 @@ pub fn size_to_class(size: usize, align: usize) -> usize {
     // Every class is a multiple of 8; larger alignments are rare, and
     // every power of two up to MAX_SMALL_SIZE is a class, so this ends.
     if align > 8 {
-        while CLASS_TO_SIZE[c] as usize % align != 0 {
+        while CLASS_TO_SIZE[c] as usize & (align - 1) != 0 {
             c += 1;
         }
     }
