@@ -3,8 +3,11 @@
 //! A P allocates and frees small objects through its mcache without a
 //! lock: only the M holding the P touches it, and the M stays pinned
 //! while it does (`m.mallocing`, see malloc.rs). Per span class the cache
-//! keeps a list of free objects, refilled from the class's mcentral in a
-//! batch when empty and trimmed back by a batch when it holds twice that.
+//! keeps a list of freed objects and a run of fresh (never used) ones,
+//! refilled from the class's mcentral in a batch when both are empty, and
+//! trims the list back by a batch when it holds twice that. Fresh objects
+//! are handed out in address order without being touched before, so a
+//! page is committed only when an object on it is first used.
 //! A free goes to the freeing P's cache, whichever P allocated the
 //! object; the batch brings it home to its span.
 //!
@@ -92,6 +95,19 @@ impl FreeList {
     }
 }
 
+/// A run of never-used objects of one class, handed out in order without
+/// touching the rest: [next, end).
+pub struct Fresh {
+    pub next: usize,
+    pub end: usize,
+}
+
+impl Fresh {
+    pub const fn new() -> Fresh {
+        Fresh { next: 0, end: 0 }
+    }
+}
+
 /// Allocation counts, kept per cache and summed by read_memstats.
 #[derive(Clone, Copy, Default)]
 pub struct CacheStats {
@@ -113,7 +129,9 @@ impl CacheStats {
 }
 
 pub struct MCache {
+    /// Per span class: freed objects, taken first, then fresh ones.
     lists: [FreeList; NUM_SPAN_CLASSES],
+    fresh: [Fresh; NUM_SPAN_CLASSES],
     /// The current tiny block (0 if none) and the first free byte in it.
     tiny: usize,
     tinyoffset: usize,
@@ -127,25 +145,43 @@ unsafe impl Send for MCache {}
 
 impl MCache {
     pub const fn new() -> MCache {
-        MCache { lists: [const { FreeList::new() }; NUM_SPAN_CLASSES], tiny: 0, tinyoffset: 0, stats: CacheStats { nmalloc: 0, nfree: 0, alloc_bytes: 0 } }
+        MCache {
+            lists: [const { FreeList::new() }; NUM_SPAN_CLASSES],
+            fresh: [const { Fresh::new() }; NUM_SPAN_CLASSES],
+            tiny: 0, tinyoffset: 0, stats: CacheStats { nmalloc: 0, nfree: 0, alloc_bytes: 0 } }
     }
 
     /// An object of span class `spc` (Go's nextFreeFast, then refill).
     #[inline]
     pub fn alloc(&mut self, spc: usize) -> *mut u8 {
-        let obj = match self.lists[spc].pop() {
-            Some(obj) => obj,
-            None => self.refill(spc),
-        };
+        let obj = self.take(spc);
         self.stats.nmalloc += 1;
         self.stats.alloc_bytes += elemsize(spc) as i64;
         obj
     }
 
-    #[cold]
-    fn refill(&mut self, spc: usize) -> *mut u8 {
-        MCENTRAL[spc].refill(spc, &mut self.lists[spc], batch(spc));
-        self.lists[spc].pop().expect("mcentral refills at least one object")
+    /// A free object of class `spc`: a freed one, else a fresh one, else
+    /// a batch from the mcentral.
+    #[inline]
+    fn take(&mut self, spc: usize) -> *mut u8 {
+        match self.lists[spc].pop() {
+            Some(obj) => obj,
+            None => self.take_fresh(spc),
+        }
+    }
+
+    #[inline(never)]
+    fn take_fresh(&mut self, spc: usize) -> *mut u8 {
+        let fresh = &mut self.fresh[spc];
+        if fresh.next == fresh.end {
+            MCENTRAL[spc].refill(spc, &mut self.lists[spc], fresh, batch(spc));
+            if let Some(obj) = self.lists[spc].pop() {
+                return obj;
+            }
+        }
+        let obj = fresh.next;
+        fresh.next += elemsize(spc);
+        obj as *mut u8
     }
 
     /// Takes back an object of span class `spc`.
@@ -187,10 +223,7 @@ impl MCache {
 
     #[cold]
     fn new_tiny_block(&mut self, size: usize) -> *mut u8 {
-        let block = match self.lists[TINY_SPANCLASS].pop() {
-            Some(b) => b,
-            None => self.refill(TINY_SPANCLASS),
-        } as usize;
+        let block = self.take(TINY_SPANCLASS) as usize;
         self.stats.alloc_bytes += TINY_BLOCK as i64;
         // The cache's count and the new object's.
         tiny_refs(block).store(2, Ordering::Relaxed);
@@ -240,6 +273,12 @@ impl MCache {
     fn flush(&mut self) {
         self.drop_tiny();
         for spc in 1..NUM_SPAN_CLASSES {
+            let fresh = &mut self.fresh[spc];
+            while fresh.next < fresh.end {
+                // SAFETY: a fresh object is free and ours.
+                unsafe { self.lists[spc].push(fresh.next as *mut u8) };
+                fresh.next += elemsize(spc);
+            }
             if self.lists[spc].n > 0 {
                 MCENTRAL[spc].release(spc, &mut self.lists[spc]);
             }

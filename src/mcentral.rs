@@ -17,7 +17,7 @@
 use core::ptr;
 
 use crate::lock_futex::Mutex;
-use crate::mcache::{FreeList, TINY_BLOCK, TINY_SPANCLASS, tiny_refs_bytes};
+use crate::mcache::{FreeList, Fresh, TINY_BLOCK, TINY_SPANCLASS, tiny_refs_bytes};
 use crate::mheap::{HEAP, MSpan, SpanList, out_of_memory, span_of};
 use crate::panic::throw;
 use crate::sizeclasses::{CLASS_TO_NPAGES, CLASS_TO_SIZE, NUM_SIZE_CLASSES, PAGE_SIZE};
@@ -56,39 +56,47 @@ pub fn elemsize(spc: usize) -> usize {
 }
 
 impl MCentral {
-    /// Adds up to `n` free objects of class `spc` to `list` (at least
-    /// one), taking spans from the heap as needed. Throws if the heap
-    /// cannot grow.
-    pub fn refill(&self, spc: usize, list: &mut FreeList, n: usize) {
+    /// Gives a cache up to `n` free objects of class `spc`, at least one,
+    /// from the first span with any: objects freed before onto `list`,
+    /// or, if the span has none, a run of never-used ones as `fresh`,
+    /// which touches none of them (a page is committed when its first
+    /// object is used, not when a batch is handed out). Takes a span from
+    /// the heap if no span has a free object; throws if the heap cannot
+    /// grow. `fresh` must be empty.
+    pub fn refill(&self, spc: usize, list: &mut FreeList, fresh: &mut Fresh, n: usize) {
         let mut partial = self.partial.lock();
-        for _ in 0..n {
-            if partial.is_empty() {
-                let s = new_span(spc);
-                // SAFETY: a new span, on no list.
-                unsafe {
-                    partial.insert(s);
-                    (*s).in_partial = true;
-                }
-            }
-            let s = partial.first;
-            // SAFETY: spans on the partial list are in use by this class
-            // and have a free object; their fields are under our lock.
+        if partial.is_empty() {
+            let s = new_span(spc);
+            // SAFETY: a new span, on no list.
             unsafe {
-                let obj = if !(*s).freelist.is_null() {
+                partial.insert(s);
+                (*s).in_partial = true;
+            }
+        }
+        let s = partial.first;
+        // SAFETY: spans on the partial list are in use by this class and
+        // have a free object; their fields are under our lock.
+        unsafe {
+            if !(*s).freelist.is_null() {
+                for _ in 0..n {
                     let obj = (*s).freelist;
+                    if obj.is_null() {
+                        break;
+                    }
                     (*s).freelist = *obj.cast::<*mut u8>();
-                    obj
-                } else {
-                    let obj = (*s).base + (*s).first + (*s).freeindex * (*s).elemsize;
-                    (*s).freeindex += 1;
-                    obj as *mut u8
-                };
-                (*s).alloc_count += 1;
-                if (*s).alloc_count == (*s).nelems {
-                    partial.remove(s);
-                    (*s).in_partial = false;
+                    (*s).alloc_count += 1;
+                    list.push(obj);
                 }
-                list.push(obj);
+            } else {
+                let k = n.min((*s).nelems - (*s).freeindex);
+                fresh.next = (*s).base + (*s).first + (*s).freeindex * (*s).elemsize;
+                fresh.end = fresh.next + k * (*s).elemsize;
+                (*s).freeindex += k;
+                (*s).alloc_count += k;
+            }
+            if (*s).alloc_count == (*s).nelems {
+                partial.remove(s);
+                (*s).in_partial = false;
             }
         }
     }
