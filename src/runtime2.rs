@@ -251,6 +251,10 @@ pub struct M {
     /// Set to 0 by exit_thread once this thread's g0 stack is no longer
     /// in use, so it may be unmapped.
     pub free_wait: AtomicU32,
+    /// Failures this M has started to report (Go's m.dying); panic.rs.
+    pub dying: u32,
+    /// Formatting a panic's message: a panic now is a nested one.
+    pub printing_panic: bool,
 
     // Under sched.lock.
     /// Next in the list of all Ms.
@@ -281,6 +285,8 @@ impl M {
             fastrand: 0,
             park: Note::new(),
             free_wait: AtomicU32::new(0),
+            dying: 0,
+            printing_panic: false,
             alllink: ptr::null_mut(),
             schedlink: ptr::null_mut(),
         }
