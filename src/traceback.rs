@@ -4,7 +4,8 @@
 //! (.cargo/config.toml) and the asm keeps the %rbp chain, so a frame's
 //! saved %rbp sits at 0(%rbp) and its return address at 8(%rbp). The walk
 //! stays inside the stack it started on and stops at a zero or
-//! non-increasing %rbp, or at goexit, every goroutine's outermost frame.
+//! non-increasing %rbp, at goexit, every goroutine's outermost frame, or
+//! at the restorer a signal handler returns into.
 //!
 //! Each frame prints as Go prints one, a function line and a tab-indented
 //! location:
@@ -48,6 +49,7 @@ unsafe extern "C" {
     /// Where a goroutine parked by mcall resumes (asm/asm_amd64.s).
     fn mcall_return();
     fn goexit();
+    fn sigreturn__sigaction();
 }
 
 /// A physical frame: the pc it is at (a return address except for the
@@ -85,6 +87,11 @@ fn is_goexit(pc: usize) -> bool {
     (g..g + 8).contains(&pc)
 }
 
+/// Whether pc is the restorer a signal handler returns into.
+fn is_sigreturn(pc: usize) -> bool {
+    pc == sigreturn__sigaction as *const () as usize
+}
+
 /// How a traceback prints.
 #[derive(Clone, Copy)]
 pub struct Printer {
@@ -102,12 +109,12 @@ impl Printer {
         let (pc, sp, bp) = first;
         let start = Frame { pc, bp, sp };
         let total = frames(start, stk).take_while(|f| !is_goexit(f.pc)).count();
-        let mut printed_goexit = false;
         for (i, f) in frames(start, stk).enumerate() {
-            if is_goexit(f.pc) {
-                printed_goexit = true;
+            if is_goexit(f.pc) || is_sigreturn(f.pc) {
+                // The bottom of a goroutine, or of a signal handler's
+                // stack: the kernel's signal frame is above.
                 if self.level >= 2 {
-                    self.frame(w, img.as_ref(), f, false);
+                    self.frame(w, img.as_ref(), f, is_sigreturn(f.pc));
                 }
                 break;
             }
@@ -121,7 +128,6 @@ impl Printer {
             }
             self.frame(w, img.as_ref(), f, exact && i == 0);
         }
-        let _ = printed_goexit;
         if !gp.is_null() {
             self.createdby(w, img.as_ref(), gp);
         }

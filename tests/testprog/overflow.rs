@@ -6,6 +6,7 @@
 gort::main!(main);
 
 #[inline(never)]
+#[allow(unconditional_recursion)] // running out of stack is the point
 fn recurse(n: u64) -> u64 {
     let mut pad = [n; 4];
     core::hint::black_box(&mut pad);
