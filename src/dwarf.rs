@@ -545,7 +545,7 @@ fn comp_dir(img: &Image, off: u64) -> Option<&'static [u8]> {
 fn dir_entry(img: &Image, p: &LineProgram, index: u64) -> Option<&'static [u8]> {
     let mut r = Reader::at(img.debug_line, p.tables);
     if p.version >= 5 {
-        return v5_entry(img, &mut r, p, index, false).map(|(_, name)| name);
+        return v5_entry(img, &mut r, index, false).map(|(_, name)| name);
     }
     if index == 0 {
         return None;
@@ -566,8 +566,8 @@ fn dir_entry(img: &Image, p: &LineProgram, index: u64) -> Option<&'static [u8]> 
 fn file_entry(img: &Image, p: &LineProgram, index: u64) -> Option<(u64, &'static [u8])> {
     let mut r = Reader::at(img.debug_line, p.tables);
     if p.version >= 5 {
-        v5_entry(img, &mut r, p, 0, false)?; // skip to the end of the directories
-        return v5_entry(img, &mut r, p, index, true);
+        let _ = v5_entry(img, &mut r, 0, false); // skip to the end of the directories
+        return v5_entry(img, &mut r, index, true);
     }
     while !r.cstr()?.is_empty() {} // the directories
     for i in 1.. {
@@ -588,7 +588,7 @@ fn file_entry(img: &Image, p: &LineProgram, index: u64) -> Option<(u64, &'static
 /// DWARF 5's self-describing directory or file table at `r`: entry
 /// `index` (its directory index and path). With an index past the end,
 /// leaves `r` just after the table and returns None.
-fn v5_entry(img: &Image, r: &mut Reader, _p: &LineProgram, index: u64, files: bool) -> Option<(u64, &'static [u8])> {
+fn v5_entry(img: &Image, r: &mut Reader, index: u64, files: bool) -> Option<(u64, &'static [u8])> {
     let nformats = r.u8()?;
     let formats = *r;
     for _ in 0..nformats {

@@ -157,12 +157,6 @@ pub fn caller_frame() -> (usize, usize, usize) {
     unsafe { (*((bp + 8) as *const usize), bp + 16, *(bp as *const usize)) }
 }
 
-/// The stack the running code is on: its g's, or for g0 the M's.
-fn current_stack(gp: *mut G) -> Stack {
-    // SAFETY: gp is the running g.
-    unsafe { (*gp).stack }
-}
-
 /// A runtime bug: `fatal error: MSG`, then everything. Never returns.
 #[cold]
 #[inline(never)]
@@ -193,7 +187,8 @@ fn here<'a>(gp: *mut G) -> Report<'a> {
         gp,
         first: (0, 0, 0),
         exact: false,
-        stk: current_stack(gp),
+        // SAFETY: gp is the running g; its bounds are fixed.
+        stk: unsafe { (*gp).stack },
         regs: None,
         runtime_stack: None,
     }
