@@ -114,6 +114,7 @@ mcall:
 	call	*%rax			# f(gp)
 	call	badmcall2		# f returned
 1:	call	badmcall
+	.globl	mcall_return		# tracebacks of parked goroutines start here
 mcall_return:
 	popq	%r15
 	popq	%r14

@@ -71,4 +71,35 @@ exit_thread:
 	ud2
 	.size	exit_thread, . - exit_thread
 
+# sigtramp(sig: u32 in %edi, info: *mut Siginfo in %rsi, ctx: *mut Ucontext in %rdx)
+# Go's runtime·sigtramp: the handler the kernel calls for every signal gort
+# catches, on the M's gsignal stack (SA_ONSTACK), with every signal
+# blocked. It makes a frame of its own, so %rbp chains (gort's and gdb's)
+# lead from sighandler through here to the kernel's signal frame, whose
+# return address is sigreturn__sigaction.
+	.globl	sigtramp
+	.type	sigtramp, @function
+sigtramp:
+	pushq	%rbp			# the interrupted code's frame pointer
+	movq	%rsp, %rbp
+	call	sighandler		# same arguments, same registers
+	popq	%rbp
+	ret				# into sigreturn__sigaction
+	.size	sigtramp, . - sigtramp
+
+# sigreturn__sigaction() -> !: the restorer (SA_RESTORER) every handler
+# returns into: rt_sigreturn resumes the interrupted code from the frame
+# the kernel pushed. gdb recognises the bytes 48 c7 c0 0f 00 00 00 0f 05
+# (`mov $15,%rax; syscall`) in a function whose name contains "sigaction"
+# and shows <signal handler called>. The nop in front keeps a lookup of
+# pc-1 (a return address minus one) inside this function.
+	nop
+	.globl	sigreturn__sigaction
+	.type	sigreturn__sigaction, @function
+sigreturn__sigaction:
+	movq	$15, %rax		# SYS_rt_sigreturn; this exact encoding, for gdb
+	syscall
+	ud2
+	.size	sigreturn__sigaction, . - sigreturn__sigaction
+
 	.section .note.GNU-stack, "", @progbits

@@ -19,6 +19,7 @@ mod go_asm {
 }
 
 pub mod chan;
+mod dwarf;
 pub mod env;
 mod init;
 mod lock_futex;
@@ -39,13 +40,17 @@ mod runq;
 mod runtime2;
 mod sizeclasses;
 mod sema;
+mod signal_amd64;
+mod signal_unix;
 #[doc(hidden)]
 pub mod select;
 mod stack;
 pub mod sync;
+mod symtab;
 mod sys_linux_amd64;
 mod sysmon;
 mod time;
+mod traceback;
 mod vdso_linux_amd64;
 
 pub use chan::{Chan, chan};
@@ -82,8 +87,12 @@ macro_rules! main {
     (@emit $main:path, $task:expr) => {
         /// Go's main.main: called by runtime_main after the init tasks.
         #[unsafe(no_mangle)]
+        #[inline(never)]
         pub extern "C" fn main_main() {
-            $main()
+            // Called through an opaque pointer, so the program's main
+            // keeps a frame (and a name in tracebacks) of its own.
+            let main: fn() = $main;
+            ::core::hint::black_box(main)()
         }
 
         /// The main package's init task, for runtime_main.

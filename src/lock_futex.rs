@@ -49,6 +49,15 @@ impl<T> Mutex<T> {
         MutexGuard { lock: self }
     }
 
+    /// The lock if it is free now (for crash reports, which must not wait
+    /// for a lock the failing thread may hold).
+    pub fn try_lock(&self) -> Option<MutexGuard<'_, T>> {
+        self.key
+            .compare_exchange(UNLOCKED, LOCKED, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
+            .then_some(MutexGuard { lock: self })
+    }
+
     #[cold]
     fn lock_slow(&self) {
         // From here on the key is set to SLEEPING whenever we take it, since

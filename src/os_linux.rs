@@ -137,10 +137,10 @@ pub fn sigsave() {
 }
 
 /// Go's minitSignalMask: a new thread starts with everything blocked
-/// (newosproc); give it the process's own mask.
+/// (newosproc); give it the process's own mask, less the signals no
+/// thread may block (signal_unix.rs).
 pub fn minit_signal_mask() {
-    let mask = INIT_SIGMASK.load(Ordering::Relaxed);
-    rt_sigprocmask(SIG_SETMASK, Some(&mask), None);
+    crate::signal_unix::minit_signal_mask(INIT_SIGMASK.load(Ordering::Relaxed));
 }
 
 // The asm reaches only the fields pinned in asm/go_asm.inc.

@@ -1,121 +1,244 @@
 //! How a gort program dies, in Go's words (Go's panic.go).
 //!
-//! - `gopanic`: a Rust panic in any goroutine. Prints `panic: ` and the
-//!   message, then the goroutine, and exits 2.
-//! - `throw`: the runtime found a bug in itself. `fatal error: MSG`, exit 2.
+//! - `gopanic`: a Rust panic in any goroutine. `panic: ` and the message,
+//!   then the goroutine's traceback as GOTRACEBACK asks; exit 2.
+//! - `throw`: the runtime found a bug in itself. `fatal error: MSG`, then
+//!   everything: runtime frames, every goroutine, whatever GOTRACEBACK
+//!   says; exit 2.
 //! - `fatal`: the program broke a runtime rule (deadlock, a cycle of
-//!   package inits). Same words, exit 2.
+//!   package inits, unlock of an unlocked mutex). `fatal error: MSG`, then
+//!   every goroutine at GOTRACEBACK's level; exit 2.
+//! - Signals (signal_unix.rs) end in the same report.
 //!
-//! None of these allocate: the heap may be what is broken.
+//! One M prints at a time (`PANIC_LOCK`); an M that fails while another
+//! reports waits for the process to end. A failure while this M reports
+//! is counted in `m.dying`, as Go's startpanic_m counts: a panic while the
+//! message is being formatted prints as a nested panic, one line down and
+//! indented (`panic: first\n\tpanic: second`); a failure anywhere else
+//! says `panic during panic`; a third gives up with exit 4, a fourth 5.
+//! GOTRACEBACK=crash ends every report with SIGABRT instead of exit 2.
+//!
+//! None of this allocates: the heap may be what is broken.
 
 use core::fmt::{self, Write};
 use core::panic::PanicInfo;
-use core::sync::atomic::{AtomicU32, Ordering};
+use core::ptr;
+use core::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
 
 use crate::print::{FdWriter, STDERR};
-use crate::runtime2::{G, Gstatus, WaitReason};
+use crate::proc::{getg, getm};
+use crate::runtime2::{G, M, Stack};
+use crate::signal_amd64::Sigctxt;
 use crate::sys_linux_amd64::exit_group;
+use crate::traceback::Printer;
 
-/// How many times this process has started to die. A second failure
-/// while the first is being reported says so; a third gives up.
-static DYING: AtomicU32 = AtomicU32::new(0);
+/// Ms reporting a failure (Go's panicking): main returning meanwhile
+/// waits for the report (runtime_main).
+pub static PANICKING: AtomicU32 = AtomicU32::new(0);
 
-/// Go's startpanic_m: claim the right to print the report.
-fn startpanic(w: &mut FdWriter) {
+/// The M printing a report (Go's paniclk), or null.
+static PANIC_LOCK: AtomicPtr<M> = AtomicPtr::new(ptr::null_mut());
+
+/// Go's startpanic_m: claim the right to report, and count this M's
+/// failures. Returns m.dying: 1 for a first failure, 2 for one raised
+/// while reporting (the caller decides how to show it). Exits on a third.
+fn startpanic(w: &mut FdWriter) -> u32 {
     if crate::os_linux::SECURE.load(Ordering::Relaxed) != 0 {
         exit_group(2); // set-uid: say nothing
     }
-    match DYING.fetch_add(1, Ordering::AcqRel) {
-        0 => {}
-        1 => w.write_bytes(b"panic during panic\n"),
-        2 => {
+    let mp = getm();
+    // SAFETY: m.dying is this M's own.
+    let dying = unsafe {
+        (*mp).dying += 1;
+        (*mp).dying
+    };
+    match dying {
+        1 => {
+            PANICKING.fetch_add(1, Ordering::AcqRel);
+            // Another M reporting will end the process: wait for it.
+            while PANIC_LOCK.compare_exchange(ptr::null_mut(), mp, Ordering::Acquire, Ordering::Relaxed).is_err() {
+                crate::os_linux::usleep(1000);
+            }
+        }
+        2 => {}
+        3 => {
             w.write_bytes(b"stack trace unavailable\n");
             w.flush();
             exit_group(4);
         }
         _ => exit_group(5),
     }
+    dying
 }
 
-/// A runtime bug: print `fatal error: MSG` and exit 2. Never returns.
-#[cold]
-pub fn throw(msg: &str) -> ! {
-    let mut w = fatal_line(msg);
+/// This M is failing again inside its own report: say so and stop.
+fn panic_during_panic(w: &mut FdWriter) -> ! {
+    w.write_bytes(b"\npanic during panic\n");
     w.flush();
-    exit_group(2);
+    exit_group(2)
+}
+
+/// What the report shows, besides the message.
+pub struct Report<'a> {
+    /// A runtime throw: level 2 and all goroutines, whatever GOTRACEBACK
+    /// says (Go's throwTypeRuntime).
+    pub runtime: bool,
+    /// A user-level fatal error: all goroutines at GOTRACEBACK's level
+    /// (Go's throwTypeUser).
+    pub user: bool,
+    /// The goroutine that failed and where: its first frame (pc, sp, bp),
+    /// whether pc is exact (a trap) rather than a return address.
+    pub gp: *mut G,
+    pub first: (usize, usize, usize),
+    pub exact: bool,
+    /// The stack those frames are on.
+    pub stk: Stack,
+    /// The signal that interrupted it: registers at the end (SIGQUIT & co).
+    pub regs: Option<&'a Sigctxt<'a>>,
+    /// The runtime's own frames (pc, sp, bp) on a system stack, printed
+    /// as `runtime stack:` before the goroutine (a stack overflow found
+    /// by the signal handler).
+    pub runtime_stack: Option<((usize, usize, usize), Stack)>,
+}
+
+/// Go's dopanic_m, then the end: the goroutine sections GOTRACEBACK asks
+/// for, then exit 2 (or SIGABRT under GOTRACEBACK=crash). Never returns.
+pub fn dopanic(w: &mut FdWriter, r: &Report) -> ! {
+    let t = crate::env::TRACEBACK.get();
+    let (level, mut all) = if r.runtime { (2, true) } else { (t.level, t.all || r.user) };
+    let p = Printer { level };
+    if level > 0 {
+        if let Some((first, stk)) = r.runtime_stack {
+            w.write_bytes(b"\nruntime stack:\n");
+            p.traceback(w, first, false, stk, ptr::null());
+        }
+        if is_system_g(r.gp) {
+            // On g0: its frames are the runtime's, not a goroutine's.
+            all = true;
+            if level >= 2 {
+                w.write_bytes(b"\nruntime stack:\n");
+                p.traceback(w, r.first, r.exact, r.stk, ptr::null());
+            }
+        } else {
+            w.write_bytes(b"\n");
+            p.goroutineheader(w, r.gp);
+            p.traceback(w, r.first, r.exact, r.stk, r.gp);
+        }
+        if all {
+            p.tracebackothers(w, r.gp);
+        }
+        if let Some(c) = r.regs {
+            w.write_bytes(b"\n");
+            c.dumpregs(w);
+        }
+    }
+    w.flush();
+    if t.crash {
+        crate::signal_unix::crash();
+    }
+    exit_group(2)
+}
+
+/// Whether gp is an M's g0 (runtime code on the M's own stack).
+fn is_system_g(gp: *mut G) -> bool {
+    // SAFETY: gp is running on this M; its m is live.
+    unsafe { (*gp).m.is_null() || (*(*gp).m).g0 == gp }
+}
+
+/// The frame of the caller of the function this is inlined into:
+/// (pc, sp, bp) for a traceback that starts there.
+#[inline(always)]
+pub fn caller_frame() -> (usize, usize, usize) {
+    let bp: usize;
+    // SAFETY: reads a register.
+    unsafe { core::arch::asm!("mov {}, rbp", out(reg) bp, options(nomem, nostack, preserves_flags)) };
+    // SAFETY: with frame pointers, 0(%rbp) and 8(%rbp) are this frame's
+    // saved %rbp and return address.
+    unsafe { (*((bp + 8) as *const usize), bp + 16, *(bp as *const usize)) }
+}
+
+/// A runtime bug: `fatal error: MSG`, then everything. Never returns.
+#[cold]
+#[inline(never)]
+pub fn throw(msg: &str) -> ! {
+    let first = caller_frame();
+    let mut w = fatal_line(msg);
+    let gp = getg();
+    dopanic(&mut w, &Report { runtime: true, exact: false, first, ..here(gp) })
 }
 
 /// A fatal error the program caused (Go's fatal): `fatal error: MSG`,
-/// then, unless GOTRACEBACK=none, every goroutine of the program (a fatal
-/// error is reported from the scheduler, not from one goroutine); exit 2.
+/// then every goroutine of the program at GOTRACEBACK's level (a fatal
+/// error is often reported from the scheduler, not from one goroutine).
 #[cold]
+#[inline(never)]
 pub fn fatal(msg: &str) -> ! {
+    let first = caller_frame();
     let mut w = fatal_line(msg);
-    if crate::env::TRACEBACK.get().level > 0 {
-        crate::proc::for_each_g(|gp| {
-            // SAFETY: for_each_g holds the allgs lock, so gp is not freed
-            // meanwhile; the world is dying, reads are for the report only.
-            let g = unsafe { &*gp };
-            let status = Gstatus::from_u32(g.atomicstatus.load(Ordering::Acquire));
-            if g.system || matches!(status, Gstatus::Dead | Gstatus::Idle) {
-                return;
-            }
-            w.write_bytes(b"\n");
-            goroutineheader(&mut w, g, status);
-        });
+    let gp = getg();
+    dopanic(&mut w, &Report { user: true, exact: false, first, ..here(gp) })
+}
+
+/// A report about the running goroutine, to be completed.
+fn here<'a>(gp: *mut G) -> Report<'a> {
+    Report {
+        runtime: false,
+        user: false,
+        gp,
+        first: (0, 0, 0),
+        exact: false,
+        // SAFETY: gp is the running g; its bounds are fixed.
+        stk: unsafe { (*gp).stack },
+        regs: None,
+        runtime_stack: None,
     }
-    w.flush();
-    exit_group(2);
 }
 
 /// Starts a fatal report: `fatal error: MSG`.
-fn fatal_line(msg: &str) -> FdWriter {
+pub fn fatal_line(msg: &str) -> FdWriter {
     let mut w = FdWriter::new(STDERR);
-    startpanic(&mut w);
+    if startpanic(&mut w) > 1 {
+        panic_during_panic(&mut w);
+    }
     w.write_bytes(b"fatal error: ");
     let _ = write!(Indented(&mut w), "{msg}");
     w.write_bytes(b"\n");
     w
 }
 
-/// Go's goroutineheader: `goroutine N [status]:`, the status being the
-/// wait reason of a waiting goroutine, plus `, locked to thread`.
-fn goroutineheader(w: &mut FdWriter, g: &G, status: Gstatus) {
-    let what = match status {
-        Gstatus::Waiting if g.waitreason != WaitReason::Zero => g.waitreason.as_str(),
-        Gstatus::Waiting => "waiting",
-        Gstatus::Runnable => "runnable",
-        Gstatus::Running => "running",
-        Gstatus::Syscall => "syscall",
-        Gstatus::Idle => "idle",
-        Gstatus::Dead => "dead",
-    };
-    let locked = if g.lockedm.is_null() { "" } else { ", locked to thread" };
-    let _ = writeln!(w, "goroutine {} [{what}{locked}]:", g.goid);
-}
-
 /// A Rust panic: Go's unrecovered-panic report, then exit 2.
 /// Called by the #[panic_handler] that `gort::main!` emits.
 #[cold]
+#[inline(never)]
 pub fn gopanic(info: &PanicInfo) -> ! {
+    let first = caller_frame();
     let mut w = FdWriter::new(STDERR);
-    startpanic(&mut w);
-    w.write_bytes(b"panic: ");
-    let _ = write!(Indented(&mut w), "{}", info.message());
-    w.write_bytes(b"\n");
-    if crate::env::TRACEBACK.get().level > 0 {
-        let gp = crate::proc::getg();
-        // SAFETY: getg is the running g, alive while it runs.
-        let goid = unsafe { (*gp).goid };
-        let _ = write!(w, "\ngoroutine {goid} [running]:\n");
+    let mp = getm();
+    match startpanic(&mut w) {
+        1 => w.write_bytes(b"panic: "),
+        // SAFETY: this M's own flag.
+        _ if unsafe { (*mp).printing_panic } => w.write_bytes(b"\n\tpanic: "),
+        _ => panic_during_panic(&mut w),
     }
-    w.flush();
-    exit_group(2);
+    // SAFETY: as above.
+    unsafe { (*mp).printing_panic = true };
+    let _ = write!(Indented(&mut w), "{}", info.message());
+    // SAFETY: as above.
+    unsafe { (*mp).printing_panic = false };
+    w.write_bytes(b"\n");
+    let gp = getg();
+    if is_system_g(gp) {
+        w.write_bytes(b"fatal error: panic on system stack\n");
+        dopanic(&mut w, &Report { runtime: true, first, ..here(gp) })
+    }
+    dopanic(&mut w, &Report { first, ..here(gp) })
 }
 
 /// Writes its input with a tab after every newline, so a multi-line
-/// message stays inside its report (Go's printindented).
-struct Indented<'a>(&'a mut FdWriter);
+/// message stays inside its report (Go's printindented). Each piece goes
+/// out at once: formatting a message may panic, and the nested report
+/// must come after what was already said.
+pub struct Indented<'a>(pub &'a mut FdWriter);
 
 impl Write for Indented<'_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
@@ -127,6 +250,13 @@ impl Write for Indented<'_> {
             self.0.write_bytes(b"\n\t");
             self.0.write_bytes(line.as_bytes());
         }
+        self.0.flush();
         Ok(())
     }
+}
+
+/// Starts a report for a signal: claims the right to print, like every
+/// failure. Returns false if this M is already failing.
+pub fn startpanic_signal(w: &mut FdWriter) -> bool {
+    startpanic(w) == 1
 }

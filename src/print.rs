@@ -16,7 +16,10 @@ pub const STDOUT: i32 = 1;
 pub const STDERR: i32 = 2;
 
 /// Writes all of `bytes` to `fd`, retrying partial writes and EINTR.
+/// A broken pipe on fd 1 or 2 kills the process by SIGPIPE (Go's
+/// os.sigpipe); on other fds it is the EPIPE returned.
 pub fn write_all(fd: i32, mut bytes: &[u8]) -> Result<(), Errno> {
+    let raw = fd;
     // SAFETY: a raw fd number is only passed to write(2); if it is not
     // open the kernel says EBADF, nothing is closed or dup'd.
     let fd = unsafe { BorrowedFd::borrow_raw(fd) };
@@ -24,6 +27,7 @@ pub fn write_all(fd: i32, mut bytes: &[u8]) -> Result<(), Errno> {
         match rustix::io::write(fd, bytes) {
             Ok(n) => bytes = &bytes[n..],
             Err(Errno::INTR) => {}
+            Err(Errno::PIPE) if raw == STDOUT || raw == STDERR => crate::signal_unix::sigpipe(),
             Err(e) => return Err(e),
         }
     }

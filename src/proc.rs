@@ -712,6 +712,20 @@ pub fn for_each_g(mut f: impl FnMut(*mut G)) {
     }
 }
 
+/// for_each_g for a crash report: the allgs lock is only tried for a
+/// while (the failing thread may hold it); without it, nothing is visited.
+pub fn for_each_g_dying(mut f: impl FnMut(*mut G)) {
+    for _ in 0..100 {
+        if let Some(all) = ALLGS.try_lock() {
+            for &gp in all.0.iter() {
+                f(gp);
+            }
+            return;
+        }
+        crate::os_linux::usleep(100);
+    }
+}
+
 /// Free Gs a P keeps before half go to the global list (Go's 64 and 32).
 const GFREE_MAX: i32 = 64;
 const GFREE_KEEP: i32 = 32;
@@ -948,6 +962,9 @@ extern "C" fn mstart1() -> ! {
         (*gp).sched.g = gp;
     }
     minit();
+    if mp == &raw mut m0 {
+        mstartm0();
+    }
     // SAFETY: mp is this thread's M.
     unsafe {
         if mp == &raw mut m0 {
@@ -964,6 +981,14 @@ extern "C" fn mstart1() -> ! {
     schedule()
 }
 
+/// Go's mstartm0: what m0 alone does before it schedules: install the
+/// signal handlers (initsig). Every M already has its signal stack.
+#[unsafe(no_mangle)]
+#[inline(never)]
+extern "C" fn mstartm0() {
+    crate::signal_unix::initsig();
+}
+
 /// Go's minit: per-thread set-up, on the new thread itself.
 #[unsafe(no_mangle)]
 #[inline(never)]
@@ -974,9 +999,7 @@ extern "C" fn minit() {
     // SAFETY: mp's gsignal was made by mcommoninit and is used by nothing
     // else.
     crate::os_linux::minit_sigaltstack(unsafe { (*(*mp).gsignal).stack });
-    if mp != &raw mut m0 {
-        crate::os_linux::minit_signal_mask();
-    }
+    crate::os_linux::minit_signal_mask();
     crate::os_linux::minit_timerslack();
 }
 
@@ -1959,6 +1982,11 @@ pub unsafe extern "C" fn runtime_main(_fv: *mut Funcval) {
     crate::boottrace!("runtime_main: main_main");
     // SAFETY: gort::main! defines main_main in every program.
     unsafe { main_main() };
+    // A goroutine is reporting a panic: let it finish and exit 2 (Go
+    // parks main with wait reason "panicwait").
+    while crate::signal_unix::panicking() {
+        crate::os_linux::usleep(1000);
+    }
     exit(0)
 }
 

@@ -255,6 +255,10 @@ pub struct M {
     /// Set while this M allocates from its P's cache (malloc.rs), so
     /// the P's cache has one user and reentry is caught.
     pub mallocing: bool,
+    /// Failures this M has started to report (Go's m.dying); panic.rs.
+    pub dying: u32,
+    /// Formatting a panic's message: a panic now is a nested one.
+    pub printing_panic: bool,
 
     // Under sched.lock.
     /// Next in the list of all Ms.
@@ -286,6 +290,8 @@ impl M {
             park: Note::new(),
             free_wait: AtomicU32::new(0),
             mallocing: false,
+            dying: 0,
+            printing_panic: false,
             alllink: ptr::null_mut(),
             schedlink: ptr::null_mut(),
         }

@@ -99,3 +99,41 @@ pub fn sigaltstack(stack: Option<(usize, usize)>) {
              lateout("rcx") _, lateout("r11") _, options(nostack));
     }
 }
+
+/// The kernel's struct sigaction (not libc's): handler, flags, restorer,
+/// and a 64-bit mask.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct Sigactiont {
+    pub handler: usize,
+    pub flags: u64,
+    pub restorer: usize,
+    pub mask: u64,
+}
+
+/// rt_sigaction(sig, new, old, 8). Returns -errno on failure.
+pub fn rt_sigaction(sig: u32, new: Option<&Sigactiont>, old: Option<&mut Sigactiont>) -> isize {
+    let new = new.map_or(core::ptr::null(), |s| s as *const Sigactiont);
+    let old = old.map_or(core::ptr::null_mut(), |o| o as *mut Sigactiont);
+    let ret: isize;
+    // SAFETY: the kernel reads one sigaction at new and writes one at
+    // old, both null or live and ours.
+    unsafe {
+        asm!("syscall", inlateout("rax") linux_raw_sys::general::__NR_rt_sigaction as isize => ret,
+             in("rdi") sig as usize, in("rsi") new, in("rdx") old, in("r10") 8usize,
+             lateout("rcx") _, lateout("r11") _, options(nostack));
+    }
+    ret
+}
+
+/// Sends `sig` to this thread (Go's raise): tgkill(getpid(), gettid(), sig).
+pub fn raise(sig: u32) {
+    let pid = rustix::process::getpid().as_raw_nonzero().get() as usize;
+    let tid = rustix::thread::gettid().as_raw_nonzero().get() as usize;
+    // SAFETY: tgkill only sends a signal to this very thread.
+    unsafe {
+        asm!("syscall", inlateout("rax") linux_raw_sys::general::__NR_tgkill as isize => _,
+             in("rdi") pid, in("rsi") tid, in("rdx") sig as usize,
+             lateout("rcx") _, lateout("r11") _, options(nostack));
+    }
+}

@@ -36,13 +36,13 @@ fn close_drains_then_reports_closed_and_wakes_receivers() {
 #[test]
 fn send_on_closed_channel_panics() {
     let o = run(&mut cmd(&bin!("chanclose"), &["send"], &[]));
-    expect(&o, "", "panic: send on closed channel\n\ngoroutine 1 [running]:\n", 2);
+    expect_report(&o, "panic: send on closed channel\n\ngoroutine 1 [running]:\n", 2);
 }
 
 #[test]
 fn close_of_closed_channel_panics() {
     let o = run(&mut cmd(&bin!("chanclose"), &["close"], &[]));
-    expect(&o, "", "panic: close of closed channel\n\ngoroutine 1 [running]:\n", 2);
+    expect_report(&o, "panic: close of closed channel\n\ngoroutine 1 [running]:\n", 2);
 }
 
 #[test]
@@ -90,13 +90,13 @@ fn select_parks_on_all_cases_and_the_first_partner_wins() {
 #[test]
 fn select_sending_on_a_closed_channel_panics() {
     let o = run(&mut cmd(&bin!("selectwait"), &["send"], &[]));
-    expect(&o, "", "panic: send on closed channel\n\ngoroutine 1 [running]:\n", 2);
+    expect_report(&o, "panic: send on closed channel\n\ngoroutine 1 [running]:\n", 2);
 }
 
 #[test]
 fn a_select_nothing_can_satisfy_is_a_deadlock() {
     let o = run(&mut cmd(&bin!("selectwait"), &["deadlock"], &[]));
-    expect(&o, "", "fatal error: all goroutines are asleep - deadlock!\n\ngoroutine 1 [select]:\n", 2);
+    expect_report(&o, "fatal error: all goroutines are asleep - deadlock!\n\ngoroutine 1 [select]:\n", 2);
 }
 
 #[test]

@@ -108,3 +108,16 @@ fn main_goroutine_runs_on_its_own_stack_called_from_goexit() {
     let (lo, hi) = (num("lo"), num("hi"));
     assert!(!(lo..hi).contains(&rsp), "runtime_main must not run on g0's stack [{lo:#x}, {hi:#x}): rsp={rsp:#x}\n{out}");
 }
+
+#[test]
+fn bt_in_a_signal_handler_passes_through_the_signal_frame() {
+    // Deliver SIGUSR1 while main_main runs; the handler (sigtramp ->
+    // sighandler) runs on the gsignal stack, and gdb recognises the
+    // restorer, so bt walks on into the interrupted goroutine.
+    let out = gdb(&["break main_main", "run", "break sighandler", "signal SIGUSR1", "bt", "kill"]);
+    let bt: Vec<&str> = out.lines().filter(|l| l.starts_with('#')).collect();
+    let at = |name: &str| bt.iter().position(|l| l.contains(name)).unwrap_or_else(|| panic!("{name} in bt:\n{out}"));
+    let (handler, tramp, frame, main) = (at("sighandler"), at("sigtramp"), at("<signal handler called>"), at("main_main"));
+    assert!(handler < tramp && tramp < frame && frame < main, "{out}");
+    assert!(bt.iter().any(|l| l.contains("goexit")), "down to goexit: {out}");
+}

@@ -43,5 +43,5 @@ fn rwlock_readers_never_see_a_torn_write() {
 #[test]
 fn negative_waitgroup_counter_panics() {
     let o = run(&mut cmd(&bin!("wgneg"), &[], &[]));
-    expect(&o, "", "panic: sync: negative WaitGroup counter\n\ngoroutine 1 [running]:\n", 2);
+    expect_report(&o, "panic: sync: negative WaitGroup counter\n\ngoroutine 1 [running]:\n", 2);
 }

@@ -62,3 +62,16 @@ pub fn tool<S: AsRef<OsStr>>(name: &str, args: &[S]) -> String {
         .unwrap_or_else(|e| panic!("{name}: {e} (make deps installs it)"));
     String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
 }
+
+/// Asserts a crash report: nothing on stdout, stderr starting with
+/// `head` (the frames that follow are the traceback tests' business),
+/// and the exit code.
+pub fn expect_report(o: &Output, head: &str, status: i32) {
+    assert!(
+        stdout(o).is_empty() && stderr(o).starts_with(head) && o.status.code() == Some(status),
+        "want stderr starting {head:?}, exit {status}; got stdout {:?}, stderr:\n{}\n{:?}",
+        stdout(o),
+        stderr(o),
+        o.status
+    );
+}
