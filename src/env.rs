@@ -106,7 +106,10 @@ pub fn goargs() {
 
 /// Go's goenvs: index the environment. Runs in schedinit.
 pub fn goenvs() {
-    let envs = envp_entries().collect();
+    // Sized once: growing by doubling would touch a span of every size
+    // class on the way (a page each).
+    let mut envs = Vec::with_capacity(envp_entries().count());
+    envs.extend(envp_entries());
     // SAFETY: as in goargs.
     unsafe { ENVS.set(envs) }
 }
