@@ -824,13 +824,36 @@ fn gfget_local(pp: *mut P) -> Option<*mut G> {
 
 /// Go's casgstatus: move gp from `old` to `new`, or throw if it is not in
 /// `old`: a G in an unexpected state is a runtime bug.
+///
+/// Only waking a parked G can race (two wakers would be a bug elsewhere),
+/// so that transition is a compare-and-swap, as in Go; every other one is
+/// made by the M that owns the G (it runs it, or took it off a queue), and
+/// a checked store does the same without a locked instruction (two fewer
+/// on every gosched).
+#[inline]
 fn casgstatus(gp: *mut G, old: Gstatus, new: Gstatus) {
     // SAFETY: gp is a live G.
     let status = unsafe { &(*gp).atomicstatus };
-    if let Err(cur) = status.compare_exchange(old as u32, new as u32, Ordering::AcqRel, Ordering::Acquire) {
-        crate::eprintln!("runtime: casgstatus: oldval={old:?} newval={new:?} (is {:?})", Gstatus::from_u32(cur));
-        throw("casgstatus: bad incoming values");
+    let r = if old == Gstatus::Waiting {
+        status.compare_exchange(old as u32, new as u32, Ordering::AcqRel, Ordering::Acquire).map(|_| ())
+    } else {
+        let cur = status.load(Ordering::Relaxed);
+        if cur == old as u32 {
+            status.store(new as u32, Ordering::Release);
+            Ok(())
+        } else {
+            Err(cur)
+        }
+    };
+    if let Err(cur) = r {
+        badgstatus(old, new, cur);
     }
+}
+
+#[cold]
+fn badgstatus(old: Gstatus, new: Gstatus, cur: u32) -> ! {
+    crate::eprintln!("runtime: casgstatus: oldval={old:?} newval={new:?} (is {:?})", Gstatus::from_u32(cur));
+    throw("casgstatus: bad incoming values")
 }
 
 /// Go's runqput: queue gp on pp (in runnext if `next`). A full ring
@@ -1276,7 +1299,9 @@ extern "C" fn execute(gp: *mut G, inherit_time: bool) -> ! {
         (*gp).preempt.store(false, Ordering::Relaxed);
         casgstatus(gp, Gstatus::Runnable, Gstatus::Running);
         if !inherit_time {
-            (*(*mp).p).schedtick.fetch_add(1, Ordering::Relaxed);
+            // Only the P's owner writes schedtick: no locked add needed.
+            let tick = &(*(*mp).p).schedtick;
+            tick.store(tick.load(Ordering::Relaxed).wrapping_add(1), Ordering::Relaxed);
         }
         crate::boottrace!(
             "schedule: execute goroutine {} (inheritTime={inherit_time}) -> gogo sp={:#x}",

@@ -159,12 +159,14 @@ fn setsig(sig: u32, handler: usize) {
         restorer: sigreturn__sigaction as *const () as usize,
         mask: !0,
     };
-    if rt_sigaction(sig, Some(&sa), None) < 0 && handler != SIG_DFL {
+    // As Go's sysSigaction: emulators (QEMU user mode, valgrind) keep
+    // signals 32, 33 and 64 for themselves and refuse them; that is not
+    // worth dying for.
+    if rt_sigaction(sig, Some(&sa), None) < 0 && handler != SIG_DFL && !matches!(sig, 32 | 33 | 64) {
         crate::eprintln!("runtime: sigaction({sig}) failed");
         crate::panic::throw("sigaction failed");
     }
 }
-
 
 /// Go's dieFromSignal: the default action of sig, now: reset it, unblock
 /// it, send it to this thread. If the process somehow lives on, exit 2.
