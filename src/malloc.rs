@@ -207,11 +207,12 @@ fn mallocgc(layout: Layout, zero: bool) -> *mut u8 {
 /// A large object: a span of its own, straight from the heap.
 #[cold]
 fn alloc_large(layout: Layout, zero: bool) -> *mut u8 {
+    let align = layout.align().max(PAGE_SIZE);
+    // The span may need up to align - 1 more pages to start aligned.
     let npages = match npages_for(layout.size()) {
-        Some(n) if n <= MAX_PAGES => n,
+        Some(n) if n + (align >> PAGE_SHIFT) - 1 <= MAX_PAGES => n,
         _ => return ptr::null_mut(),
     };
-    let align = layout.align().max(PAGE_SIZE);
     let mut h = HEAP.lock();
     let Some((s, dirty)) = h.alloc_span(npages, align, false) else {
         let inuse = h.counters.inuse;

@@ -40,11 +40,14 @@ pub const fn tiny_refs_bytes() -> usize {
 }
 
 /// The count of the tiny block at `block`.
-fn tiny_refs(block: usize) -> &'static AtomicU8 {
+///
+/// # Safety
+/// `block` is a tiny block that is live (has a count) or that the caller
+/// just took from its span class, so its span stays in use meanwhile.
+unsafe fn tiny_refs<'a>(block: usize) -> &'a AtomicU8 {
     let base = block & !(PAGE_SIZE - 1);
     // SAFETY: tiny spans are one page, page-aligned, and their first
-    // bytes are the blocks' counts; the span stays in use while the
-    // block has a count.
+    // bytes are the blocks' counts; per the contract the span is in use.
     unsafe { &*((base + (block - base) / TINY_BLOCK) as *const AtomicU8) }
 }
 
@@ -128,6 +131,9 @@ impl CacheStats {
     }
 }
 
+/// A P's cache. Used only by the M holding the P, with `m.mallocing`
+/// set (or, for NOP_CACHE, under its lock); read by read_memstats with
+/// the world stopped.
 pub struct MCache {
     /// Per span class: freed objects, taken first, then fresh ones.
     lists: [FreeList; NUM_SPAN_CLASSES],
@@ -214,7 +220,8 @@ impl MCache {
         self.stats.nmalloc += 1;
         if self.tiny != 0 && off + size <= TINY_BLOCK {
             // The cache's own count keeps the block alive meanwhile.
-            tiny_refs(self.tiny).fetch_add(1, Ordering::Relaxed);
+            // SAFETY: the current block is live: the cache's count holds it.
+            unsafe { tiny_refs(self.tiny) }.fetch_add(1, Ordering::Relaxed);
             self.tinyoffset = off + size;
             return (self.tiny + off) as *mut u8;
         }
@@ -226,7 +233,8 @@ impl MCache {
         let block = self.take(TINY_SPANCLASS) as usize;
         self.stats.alloc_bytes += TINY_BLOCK as i64;
         // The cache's count and the new object's.
-        tiny_refs(block).store(2, Ordering::Relaxed);
+        // SAFETY: the block was just taken from its span class.
+        unsafe { tiny_refs(block) }.store(2, Ordering::Relaxed);
         self.drop_tiny();
         self.tiny = block;
         self.tinyoffset = size;
@@ -236,7 +244,8 @@ impl MCache {
     /// Gives up the current tiny block.
     fn drop_tiny(&mut self) {
         let old = core::mem::replace(&mut self.tiny, 0);
-        if old != 0 && tiny_refs(old).fetch_sub(1, Ordering::AcqRel) == 1 {
+        // SAFETY: the current block is live until its count drops.
+        if old != 0 && unsafe { tiny_refs(old) }.fetch_sub(1, Ordering::AcqRel) == 1 {
             // SAFETY: the count reached zero: no object in it lives.
             unsafe { self.free_tiny_block(old) };
         }
@@ -261,7 +270,8 @@ impl MCache {
     pub unsafe fn tiny_free(&mut self, p: *mut u8) {
         self.stats.nfree += 1;
         let block = p as usize & !(TINY_BLOCK - 1);
-        if tiny_refs(block).fetch_sub(1, Ordering::AcqRel) == 1 {
+        // SAFETY: p is live, so its block is.
+        if unsafe { tiny_refs(block) }.fetch_sub(1, Ordering::AcqRel) == 1 {
             // SAFETY: that was its last object and no cache holds it
             // (a holding cache's count would remain).
             unsafe { self.free_tiny_block(block) };
@@ -273,12 +283,7 @@ impl MCache {
     fn flush(&mut self) {
         self.drop_tiny();
         for spc in 1..NUM_SPAN_CLASSES {
-            let fresh = &mut self.fresh[spc];
-            while fresh.next < fresh.end {
-                // SAFETY: a fresh object is free and ours.
-                unsafe { self.lists[spc].push(fresh.next as *mut u8) };
-                fresh.next += elemsize(spc);
-            }
+            MCENTRAL[spc].release_fresh(spc, &mut self.fresh[spc]);
             if self.lists[spc].n > 0 {
                 MCENTRAL[spc].release(spc, &mut self.lists[spc]);
             }

@@ -131,6 +131,49 @@ impl MCentral {
     }
 }
 
+impl MCentral {
+    /// Takes back a cache's unused fresh run (a P retiring). If the run is
+    /// still the last one carved from its span, the span just carves it
+    /// again later, and none of it is touched; otherwise its objects come
+    /// back one by one, like freed ones.
+    pub fn release_fresh(&self, spc: usize, fresh: &mut Fresh) {
+        if fresh.next == fresh.end {
+            return;
+        }
+        let s = span_of(fresh.next);
+        let mut partial = self.partial.lock();
+        // SAFETY: the run's span is in use by this class while the run
+        // is out; its fields are under our lock.
+        unsafe {
+            if (*s).base + (*s).first + (*s).freeindex * (*s).elemsize == fresh.end {
+                let k = (fresh.end - fresh.next) / (*s).elemsize;
+                (*s).freeindex -= k;
+                (*s).alloc_count -= k;
+                fresh.next = fresh.end;
+                if (*s).alloc_count == 0 {
+                    if (*s).in_partial {
+                        partial.remove(s);
+                        (*s).in_partial = false;
+                    }
+                    HEAP.lock().free_span(s, nanotime());
+                } else if !(*s).in_partial {
+                    partial.insert(s);
+                    (*s).in_partial = true;
+                }
+                return;
+            }
+        }
+        drop(partial);
+        let mut list = FreeList::new();
+        while fresh.next < fresh.end {
+            // SAFETY: a fresh object is free and the cache's to give.
+            unsafe { list.push(fresh.next as *mut u8) };
+            fresh.next += elemsize(spc);
+        }
+        self.release(spc, &mut list);
+    }
+}
+
 /// A fresh span of class `spc` from the heap, its objects all free.
 fn new_span(spc: usize) -> *mut MSpan {
     let (size, npages, first) = class_shape(spc);

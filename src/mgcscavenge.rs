@@ -38,6 +38,7 @@ const RETAIN_EXTRA_TENTHS: usize = 1;
 static ENABLED: AtomicBool = AtomicBool::new(false);
 /// The earliest the scavenger may find work (a span becomes old
 /// enough), or i64::MAX if it has none: sysmon's deep sleep respects it.
+/// Written under HEAP's lock.
 static NEXT_WORK: AtomicI64 = AtomicI64::new(i64::MAX);
 
 /// Go's gcenable: starts the background work of the memory manager,
@@ -76,9 +77,17 @@ pub fn scavenge(now: i64) -> usize {
         // SAFETY: the span is free and off every list (Scavenging): no one
         // uses its pages or will until return_scavenged.
         unsafe {
-            let _ = mm::madvise((*s).base as *mut c_void, (*s).bytes(), mm::Advice::LinuxDontNeed);
-            released += (*s).bytes();
-            HEAP.lock().return_scavenged(s);
+            let ok = mm::madvise((*s).base as *mut c_void, (*s).bytes(), mm::Advice::LinuxDontNeed).is_ok();
+            if ok {
+                released += (*s).bytes();
+            }
+            let mut h = HEAP.lock();
+            h.return_scavenged(s, ok);
+            if !ok {
+                // The kernel said no: try again later, not at once.
+                NEXT_WORK.store(now + SCAVENGE_AGE_NS, Ordering::Relaxed);
+                return released;
+            }
         }
     }
 }

@@ -2,8 +2,9 @@
 //! pre-1.14 shape with free lists instead of a radix tree of bitmaps).
 //!
 //! Address space is reserved in 64 MiB arenas, placed one after another
-//! from ARENA_BASE (Go's arena hints start at the same 0xc000000000), so
-//! the heap is one contiguous range and a span may cross arenas. Each
+//! from ARENA_BASE (Go's arena hints start at the same 0xc000000000; a
+//! slot something else already occupies is skipped), so a span may cross
+//! arenas, and a page map indexed by arena covers the whole heap. Each
 //! arena is one anonymous MAP_NORESERVE mapping: its pages cost nothing
 //! until touched, so handing out a span is what commits its pages.
 //!
@@ -11,11 +12,14 @@
 //! either free (on a free list here) or in use: by one size class (its
 //! objects handed out by mcentral) or by one large object.
 //!
-//! Free spans are kept fully coalesced with free neighbours of the same
-//! kind: *released* spans (their pages given back to the OS, or never
-//! touched, so they read as zero) and *unreleased* ones (dirty pages the
-//! program used). Released and unreleased neighbours do not merge, so
-//! every page's state is known and the counters are exact.
+//! Free spans are kept coalesced with free neighbours of the same kind:
+//! *released* spans (their pages given back to the OS, or never touched,
+//! so they read as zero) and *unreleased* ones (dirty pages the program
+//! used). Released and unreleased neighbours do not merge, so every
+//! page's state is known and the counters are exact; nor do dirty
+//! neighbours freed more than SCAVENGE_AGE_NS apart, so a buffer freed
+//! over and over next to long-idle pages does not keep them young for the
+//! scavenger.
 //!
 //! The page map (Go's heapArena.spans) finds the span of an address: one
 //! entry per page, per arena, looked up without a lock. Invariant: the
@@ -33,6 +37,7 @@ use rustix::io::Errno;
 use rustix::mm::{self, MapFlags, ProtFlags};
 
 use crate::lock_futex::Mutex;
+use crate::mgcscavenge::SCAVENGE_AGE_NS;
 use crate::panic::throw;
 use crate::sizeclasses::{PAGE_SHIFT, PAGE_SIZE};
 
@@ -63,7 +68,9 @@ pub enum SpanState {
     Dead,
 }
 
-/// A run of pages (Go's mspan).
+/// A run of pages (Go's mspan). Its extent and state are under HEAP's
+/// lock; while it holds a size class, its object fields and links are
+/// under that class's mcentral lock.
 pub struct MSpan {
     /// Links in the list the span is on: a free list here, or its
     /// mcentral's partial list.
@@ -74,7 +81,7 @@ pub struct MSpan {
     pub npages: usize,
     pub state: SpanState,
 
-    // Free spans.
+    // Free spans, under HEAP's lock.
     /// The pages read as zero: given back to the OS, or never touched.
     pub released: bool,
     /// When the span was freed (nanotime), for the scavenger.
@@ -356,8 +363,11 @@ impl HeapLocked {
 
     /// Puts a free span on its list and maps its ends. Released spans go
     /// to the back, so allocation prefers pages that are already backed.
-    fn insert_free(&mut self, s: *mut MSpan) {
-        // SAFETY: s is a free span on no list; the lists are ours.
+    ///
+    /// # Safety
+    /// `s` is a live span of free pages, on no list.
+    unsafe fn insert_free(&mut self, s: *mut MSpan) {
+        // SAFETY: per the contract; the lists are ours under the lock.
         unsafe {
             (*s).state = SpanState::Free;
             set_span((*s).base, s);
@@ -368,19 +378,34 @@ impl HeapLocked {
     }
 
     /// Takes a free span off its list.
-    fn remove_free(&mut self, s: *mut MSpan) {
-        // SAFETY: s is a free span, hence on the list for its length.
+    ///
+    /// # Safety
+    /// `s` is a span in state Free (hence on the list for its length).
+    unsafe fn remove_free(&mut self, s: *mut MSpan) {
+        // SAFETY: per the contract.
         unsafe { self.free[free_list_index((*s).npages)].remove(s) };
     }
 
-    /// Merges the free span `s` (on no list) with free neighbours of the
-    /// same kind, then lists it.
-    fn coalesce_and_insert(&mut self, s: *mut MSpan) {
+    /// Merges the free span `s` with free neighbours of the same kind
+    /// (see the top: released with released; dirty with dirty freed
+    /// within SCAVENGE_AGE_NS of it), then lists it.
+    ///
+    /// # Safety
+    /// `s` is a live span of free pages, on no list.
+    unsafe fn coalesce_and_insert(&mut self, s: *mut MSpan) {
+        let mergeable = |a: *mut MSpan, b: *mut MSpan| {
+            // SAFETY: both are live spans, ours under the lock.
+            unsafe {
+                (*a).state == SpanState::Free
+                    && (*a).released == (*b).released
+                    && ((*a).released || ((*a).freed_at - (*b).freed_at).abs() <= SCAVENGE_AGE_NS)
+            }
+        };
         // SAFETY: s is ours; a neighbour found in the page map with state
         // Free is a live span on a free list, also ours under the lock.
         unsafe {
             let before = span_of((*s).base.wrapping_sub(1));
-            if !before.is_null() && (*before).state == SpanState::Free && (*before).released == (*s).released {
+            if !before.is_null() && mergeable(before, s) {
                 self.remove_free(before);
                 (*s).base = (*before).base;
                 (*s).npages += (*before).npages;
@@ -388,26 +413,32 @@ impl HeapLocked {
                 self.dispose_span(before);
             }
             let after = span_of((*s).end());
-            if !after.is_null() && (*after).state == SpanState::Free && (*after).released == (*s).released {
+            if !after.is_null() && mergeable(after, s) {
                 self.remove_free(after);
                 (*s).npages += (*after).npages;
                 (*s).freed_at = (*s).freed_at.max((*after).freed_at);
                 self.dispose_span(after);
             }
+            self.insert_free(s);
         }
-        self.insert_free(s);
     }
 
     /// A free span with room for `npages` pages starting on a multiple of
-    /// `align` bytes, and that start; None if there is none.
+    /// `align` bytes, and that start; None if there is none. Dirty spans
+    /// first (their pages are already backed), then released ones.
     fn find(&self, npages: usize, align: usize) -> Option<(*mut MSpan, usize)> {
+        self.find_kind(npages, align, false).or_else(|| self.find_kind(npages, align, true))
+    }
+
+    /// `find` among spans released or not: first fit on the exact-length
+    /// lists, best fit on the last one.
+    fn find_kind(&self, npages: usize, align: usize, released: bool) -> Option<(*mut MSpan, usize)> {
         let fits = |s: *mut MSpan| {
             // SAFETY: spans on free lists are live.
-            let (base, end) = unsafe { ((*s).base, (*s).end()) };
+            let (base, end, kind) = unsafe { ((*s).base, (*s).end(), (*s).released) };
             let start = base.next_multiple_of(align);
-            (start + (npages << PAGE_SHIFT) <= end).then_some(start)
+            (kind == released && start + (npages << PAGE_SHIFT) <= end).then_some(start)
         };
-        // Exact-length lists first fit; the last list, best fit.
         for list in &self.free[free_list_index(npages)..NUM_FREE_LISTS - 1] {
             let mut s = list.first;
             while !s.is_null() {
@@ -483,9 +514,11 @@ impl HeapLocked {
         self.counters.sys += bytes;
         self.counters.released += bytes;
         let s = self.new_span(base, bytes >> PAGE_SHIFT, SpanState::Free);
-        // SAFETY: s is new and ours.
-        unsafe { (*s).released = true };
-        self.coalesce_and_insert(s);
+        // SAFETY: s is new, ours, and its pages are free.
+        unsafe {
+            (*s).released = true;
+            self.coalesce_and_insert(s);
+        }
         true
     }
 
@@ -504,9 +537,9 @@ impl HeapLocked {
                 self.find(npages, align).expect("a grown heap has room")
             }
         };
-        self.remove_free(s);
         // SAFETY: s was free and is ours; the trimmed pieces are new.
         unsafe {
+            self.remove_free(s);
             let end = start + (npages << PAGE_SHIFT);
             if start > (*s).base {
                 let head = self.new_span((*s).base, (start - (*s).base) >> PAGE_SHIFT, SpanState::Free);
@@ -557,8 +590,8 @@ impl HeapLocked {
             (*s).released = false;
             (*s).freed_at = now;
             (*s).spanclass = 0;
+            self.coalesce_and_insert(s);
         }
-        self.coalesce_and_insert(s);
         crate::mgcscavenge::note_free(now);
     }
 
@@ -582,17 +615,21 @@ impl HeapLocked {
         ptr::null_mut()
     }
 
-    /// Lists a span the scavenger has released.
+    /// Lists a span the scavenger took: released if its pages were given
+    /// back, else dirty as before (madvise failed).
     ///
     /// # Safety
-    /// `s` came from take_scavengeable and its pages were given back.
-    pub unsafe fn return_scavenged(&mut self, s: *mut MSpan) {
-        // SAFETY: per the contract, s is ours and on no list.
+    /// `s` came from take_scavengeable, and `released` says truly whether
+    /// its pages now read as zero.
+    pub unsafe fn return_scavenged(&mut self, s: *mut MSpan, released: bool) {
+        // SAFETY: per the contract, s is ours, free and on no list.
         unsafe {
-            (*s).released = true;
-            self.counters.released += (*s).bytes();
+            (*s).released = released;
+            if released {
+                self.counters.released += (*s).bytes();
+            }
+            self.coalesce_and_insert(s);
         }
-        self.coalesce_and_insert(s);
     }
 
     /// Free pages that the program has dirtied.
@@ -648,7 +685,7 @@ mod tests {
             assert!(h.take_scavengeable(1).is_null());
             let s = h.take_scavengeable(2);
             assert_eq!(s, merged);
-            h.return_scavenged(s);
+            h.return_scavenged(s, true);
             assert_eq!(h.idle_unreleased(), 0);
             h.free_span(c, 3);
             assert_eq!(h.counters.inuse, 0);

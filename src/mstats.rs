@@ -48,9 +48,10 @@ pub struct MemStats {
 }
 
 /// Fills in the memory statistics (Go's runtime.ReadMemStats). Like Go's,
-/// it stops the world for a moment so that the counters of every P agree:
-/// when no goroutine runs meanwhile, mallocs - frees is exactly the
-/// number of live objects.
+/// it stops the world for a moment so that the counters of every P are
+/// read at one instant: heap_objects (mallocs - frees) is then the number
+/// of live objects, give or take what an M without a P (sysmon) allocates
+/// meanwhile.
 pub fn read_memstats() -> MemStats {
     let mut m = MemStats::default();
     with_world_stopped(|procs| {

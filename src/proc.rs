@@ -321,9 +321,6 @@ fn procresize(s: &mut SchedLocked, nprocs: i32) -> *mut P {
         for i in ps.len()..n {
             ps.push(Box::into_raw(Box::new(P::new(i as i32))));
         }
-        for &pp in old.ps.iter().skip(n) {
-            pdestroy(s, pp, ps[0]);
-        }
         crate::runtime2::ALLP.store(Box::into_raw(Box::new(AllP::new(ps))), Ordering::Release);
     }
     GOMAXPROCS.store(nprocs, Ordering::Release);
@@ -343,6 +340,12 @@ fn procresize(s: &mut SchedLocked, nprocs: i32) -> *mut P {
             let p0 = ps[0];
             (*p0).m = ptr::null_mut();
             acquirep(p0);
+        }
+        // Only now, holding a P that survives, retire the others: retiring
+        // allocates (timers move), and this M's P must not be one whose
+        // cache has just been emptied.
+        for &pp in old.ps.iter().skip(n) {
+            pdestroy(s, pp, ps[0]);
         }
         let mut runnable: *mut P = ptr::null_mut();
         for &pp in ps.iter().rev() {
@@ -365,6 +368,9 @@ fn procresize(s: &mut SchedLocked, nprocs: i32) -> *mut P {
 /// Retires pp (GOMAXPROCS shrank): its work moves to the global queue
 /// and its timers and free Gs to `heir`. Caller holds sched.lock.
 fn pdestroy(s: &mut SchedLocked, pp: *mut P, heir: *mut P) {
+    if pp == getp() {
+        throw("pdestroy: retiring the current P");
+    }
     // SAFETY: the world is stopped; pp is no one's.
     unsafe {
         while let Some((gp, _)) = (*pp).runq.get() {

@@ -153,7 +153,7 @@ mod tests {
     }
 
     #[test]
-    fn rounding_wastes_under_a_sixth_past_128_bytes() {
+    fn rounding_wastes_under_16_percent_past_128_bytes() {
         // The worst request for class c is one byte over class c-1.
         for c in 2..NUM_SIZE_CLASSES {
             let size = CLASS_TO_SIZE[c] as usize;

@@ -49,7 +49,7 @@ pub fn sysmon() {
         delay_us = delay_us.min(10_000);
         usleep(delay_us);
 
-        let now = nanotime();
+        let mut now = nanotime();
         let schedtrace = DEBUG.get().schedtrace;
         if schedtrace <= 0 && all_idle() {
             let s = sched.lock.lock();
@@ -66,6 +66,7 @@ pub fn sysmon() {
                     let _s = sched.lock.lock();
                     sched.sysmonwait.store(false, Ordering::Release);
                     sched.sysmonnote.clear();
+                    now = nanotime(); // it may have slept a minute
                 }
                 idle = 0;
                 delay_us = 20;

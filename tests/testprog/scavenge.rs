@@ -1,7 +1,9 @@
 //! Test program: allocates 300 buffers of 1 MiB and touches them, frees
-//! them all, then waits for the scavenger. Prints RSS (from
+//! them all, then waits 1 s for the scavenger. Prints RSS (from
 //! /proc/self/statm) and HeapReleased, in MiB, at each step:
-//! `touched rss=R released=H`, `freed ...`, `waited ...`.
+//! `touched rss=R released=H`, `freed ...`, `waited ...`. With the
+//! argument `churn` it allocates, touches and frees 32 MiB every 20 ms
+//! while it waits, next to the idle pages.
 #![no_std]
 #![no_main]
 
@@ -36,6 +38,14 @@ fn main() {
     report("touched");
     drop(bufs);
     report("freed");
-    gort::sleep(core::time::Duration::from_secs(1));
+    let churn = gort::args().get(1).is_some_and(|a| a == b"churn");
+    let t = gort::nanotime();
+    while gort::nanotime() - t < 1_000_000_000 {
+        if churn {
+            let v = vec![1u8; 32 * MIB];
+            core::hint::black_box(&v);
+        }
+        gort::sleep(core::time::Duration::from_millis(20));
+    }
     report("waited");
 }
