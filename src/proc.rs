@@ -317,11 +317,23 @@ fn procresize(s: &mut SchedLocked, nprocs: i32) -> *mut P {
     // The same count keeps allp as it is (read_memstats stops the world
     // without changing GOMAXPROCS, and must not allocate doing so).
     if n != old.ps.len() {
-        let mut ps: Vec<*mut P> = old.ps.iter().copied().take(n).collect();
+        // Every P made so far, by id: the live ones, then the retired ones.
+        // The first n stay or come back; the rest are spare.
+        let every: Vec<*mut P> = old.ps.iter().chain(old.spare.iter()).copied().collect();
+        let mut ps: Vec<*mut P> = every.iter().copied().take(n).collect();
+        let spare: Vec<*mut P> = every.iter().copied().skip(n).collect();
+        for (i, pp) in ps.iter().enumerate().skip(old.ps.len()) {
+            // SAFETY: a retired P is Dead, on no list, and empty (pdestroy
+            // moved its work, timers, free Gs and cache out).
+            unsafe {
+                core::ptr::drop_in_place(*pp);
+                pp.write(P::new(i as i32));
+            }
+        }
         for i in ps.len()..n {
             ps.push(Box::into_raw(Box::new(P::new(i as i32))));
         }
-        crate::runtime2::ALLP.store(Box::into_raw(Box::new(AllP::new(ps))), Ordering::Release);
+        crate::runtime2::ALLP.store(Box::into_raw(Box::new(AllP::new(ps, spare))), Ordering::Release);
     }
     GOMAXPROCS.store(nprocs, Ordering::Release);
     let ps = &allp().ps;

@@ -548,6 +548,9 @@ pub struct AllP {
     /// The numbers below len(ps) that are coprime to it: strides that
     /// visit every P once (Go's randomOrder).
     pub coprimes: Vec<u32>,
+    /// Ps that GOMAXPROCS retired (Dead), by id from len(ps) up: reused
+    /// when it grows again, as Go reuses allp's backing array.
+    pub spare: Vec<*mut P>,
 }
 
 // SAFETY: the P pointers are shared like the Ps themselves; every field
@@ -556,10 +559,10 @@ unsafe impl Sync for AllP {}
 unsafe impl Send for AllP {}
 
 impl AllP {
-    pub fn new(ps: Vec<*mut P>) -> AllP {
+    pub fn new(ps: Vec<*mut P>, spare: Vec<*mut P>) -> AllP {
         let n = ps.len() as u32;
         let coprimes = (1..=n).filter(|&i| gcd(i, n) == 1).collect();
-        AllP { ps, coprimes }
+        AllP { ps, coprimes, spare }
     }
 }
 
@@ -576,7 +579,7 @@ fn gcd(mut a: u32, mut b: u32) -> u32 {
 /// past GOMAXPROCS is just Dead.
 pub static ALLP: AtomicPtr<AllP> = AtomicPtr::new(ptr::null_mut());
 
-static NO_PS: AllP = AllP { ps: Vec::new(), coprimes: Vec::new() };
+static NO_PS: AllP = AllP { ps: Vec::new(), coprimes: Vec::new(), spare: Vec::new() };
 
 pub fn allp() -> &'static AllP {
     let v = ALLP.load(core::sync::atomic::Ordering::Acquire);
