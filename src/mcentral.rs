@@ -116,22 +116,11 @@ impl MCentral {
                 *obj.cast::<*mut u8>() = (*s).freelist;
                 (*s).freelist = obj;
                 (*s).alloc_count -= 1;
-                if (*s).alloc_count == 0 {
-                    if (*s).in_partial {
-                        partial.remove(s);
-                        (*s).in_partial = false;
-                    }
-                    HEAP.lock().free_span(s, nanotime());
-                } else if !(*s).in_partial {
-                    partial.insert(s);
-                    (*s).in_partial = true;
-                }
+                settle(&mut partial, s);
             }
         }
     }
-}
 
-impl MCentral {
     /// Takes back a cache's unused fresh run (a P retiring). If the run is
     /// still the last one carved from its span, the span just carves it
     /// again later, and none of it is touched; otherwise its objects come
@@ -150,16 +139,7 @@ impl MCentral {
                 (*s).freeindex -= k;
                 (*s).alloc_count -= k;
                 fresh.next = fresh.end;
-                if (*s).alloc_count == 0 {
-                    if (*s).in_partial {
-                        partial.remove(s);
-                        (*s).in_partial = false;
-                    }
-                    HEAP.lock().free_span(s, nanotime());
-                } else if !(*s).in_partial {
-                    partial.insert(s);
-                    (*s).in_partial = true;
-                }
+                settle(&mut partial, s);
                 return;
             }
         }
@@ -171,6 +151,28 @@ impl MCentral {
             fresh.next += elemsize(spc);
         }
         self.release(spc, &mut list);
+    }
+}
+
+/// Objects came back to `s`: with none left out it goes back to the heap,
+/// else it has a free object and belongs on the partial list.
+///
+/// # Safety
+/// `s` is an in-use span of this mcentral's class, and `partial` its
+/// locked list.
+unsafe fn settle(partial: &mut SpanList, s: *mut MSpan) {
+    // SAFETY: per the contract.
+    unsafe {
+        if (*s).alloc_count == 0 {
+            if (*s).in_partial {
+                partial.remove(s);
+                (*s).in_partial = false;
+            }
+            HEAP.lock().free_span(s, nanotime());
+        } else if !(*s).in_partial {
+            partial.insert(s);
+            (*s).in_partial = true;
+        }
     }
 }
 
