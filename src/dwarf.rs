@@ -644,7 +644,8 @@ mod tests {
     /// opcodes `program`. `unit_length` and `header_length` are the real
     /// ones unless given.
     fn v4_line(line_range: u8, program: &[u8], unit_length: Option<u32>, header_length: Option<u32>) -> Vec<u8> {
-        let mut hdr = vec![1, 1, 1, 0xfb, line_range, 13]; // min_inst, max_ops, is_stmt, line_base -5, range, opcode_base
+        // min_inst, max_ops, is_stmt, line_base -5, line_range, opcode_base
+        let mut hdr = vec![1, 1, 1, 0xfb, line_range, 13];
         hdr.extend([0, 1, 1, 1, 1, 0, 0, 0, 1, 0, 0, 1]); // standard_opcode_lengths
         hdr.push(0); // no include directories
         hdr.extend(b"a.rs\0\0\0\0\0"); // one file, then the end of the table
