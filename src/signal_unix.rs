@@ -234,12 +234,8 @@ fn is_g0(gp: *mut G) -> bool {
 /// signal's name, `PC=0x.. m=N sigcode=N`, every goroutine at level 2
 /// starting with the interrupted one, the registers; exit 2.
 fn sigthrow(sig: u32, c: &Sigctxt, gp: *mut G) -> ! {
-    let mut w = FdWriter::new(STDERR);
-    if !startpanic_signal(&mut w) {
-        w.write_bytes(b"\npanic during panic\n");
-        w.flush();
-        exit_group(2);
-    }
+    let mut w = FdWriter::report(STDERR);
+    startpanic_signal(&mut w, gp, c.sigpc(), c.sigbp());
     // Go's names: `signal N` for a real-time signal in its table, `Signal
     // N` past it.
     match SIGTABLE.get(sig as usize).map(|t| t.name) {
@@ -260,11 +256,13 @@ fn sigthrow(sig: u32, c: &Sigctxt, gp: *mut G) -> ! {
         let _ = core::fmt::Write::write_fmt(&mut w, format_args!(" addr={:#x}", c.fault()));
     }
     w.write_bytes(b"\n\n");
+    w.flush(); // the message lines are out before any traceback can fail
     let p = Printer { level: 2 };
     p.goroutineheader(&mut w, gp);
     // SAFETY: gp is the interrupted g, live.
     let stk = unsafe { (*gp).stack };
     p.traceback(&mut w, (c.sigpc(), c.sigsp(), c.sigbp()), true, stk, if is_g0(gp) { core::ptr::null() } else { gp });
+    w.flush();
     p.tracebackothers(&mut w, gp);
     w.write_bytes(b"\n");
     c.dumpregs(&mut w);
@@ -280,12 +278,8 @@ fn sigthrow(sig: u32, c: &Sigctxt, gp: *mut G) -> ! {
 /// below its stack; a nil dereference or arithmetic error as a panic; any
 /// other address a fatal `fault`.
 fn sigpanic(sig: u32, c: &Sigctxt, gp: *mut G) -> ! {
-    let mut w = FdWriter::new(STDERR);
-    if !startpanic_signal(&mut w) {
-        w.write_bytes(b"\npanic during panic\n");
-        w.flush();
-        exit_group(2);
-    }
+    let mut w = FdWriter::report(STDERR);
+    startpanic_signal(&mut w, gp, c.sigpc(), c.sigbp());
     // SAFETY: gp is the interrupted g, live.
     let stk = unsafe { (*gp).stack };
     let addr = c.fault();

@@ -304,7 +304,20 @@ impl Printer {
             } else {
                 self.traceback_parked(w, gp);
             }
+            w.flush(); // a failure further on loses only its own section
         });
     }
 }
 
+/// The frames of a stack from (pc, bp) by pc alone, as `?(...)` and
+/// `\t?:0 pc=0x..` lines: for a report that failed once already, so it
+/// reads neither the symbols nor DWARF. At most 100 frames.
+pub fn traceback_raw(w: &mut FdWriter, first: (usize, usize), stk: Stack) {
+    let (pc, bp) = first;
+    for f in frames(Frame { pc, bp, sp: 0 }, stk).take(INNER_FRAMES + OUTER_FRAMES) {
+        let _ = writeln!(w, "?(...)\n\t?:0 pc={:#x}", f.pc);
+        if is_goexit(f.pc) || is_sigreturn(f.pc) {
+            break;
+        }
+    }
+}
