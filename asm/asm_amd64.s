@@ -99,15 +99,15 @@ mcall:
 	pushq	%r14
 	pushq	%r15
 	movq	%fs:-8, %rdi		# gp
+	movq	g_m(%rdi), %rbx
+	movq	m_g0(%rbx), %rsi	# g0 of this M
+	cmpq	%rsi, %rdi
+	je	1f			# mcall on g0 is a runtime bug: g0.sched stays as it is
 	movq	%rsp, g_sched+gobuf_sp(%rdi)
 	leaq	mcall_return(%rip), %rcx
 	movq	%rcx, g_sched+gobuf_pc(%rdi)
 	movq	%rdi, g_sched+gobuf_g(%rdi)
 	movq	%rbp, g_sched+gobuf_bp(%rdi)
-	movq	g_m(%rdi), %rbx
-	movq	m_g0(%rbx), %rsi	# g0 of this M
-	cmpq	%rsi, %rdi
-	je	1f			# mcall on g0 is a runtime bug
 	movq	%rsi, %fs:-8		# getg() == g0
 	movq	g_sched+gobuf_sp(%rsi), %rsp
 	xorl	%ebp, %ebp		# g0's frames begin afresh

@@ -90,10 +90,11 @@ sigtramp:
 # sigreturn__sigaction() -> !: the restorer (SA_RESTORER) every handler
 # returns into: rt_sigreturn resumes the interrupted code from the frame
 # the kernel pushed. gdb recognises the bytes 48 c7 c0 0f 00 00 00 0f 05
-# (`mov $15,%rax; syscall`) in a function whose name contains "sigaction"
-# and shows <signal handler called>. The nop in front keeps a lookup of
-# pc-1 (a return address minus one) inside this function.
-	nop
+# (`mov $15,%rax; syscall`) at pc itself, in a function whose name contains
+# "sigaction", and shows <signal handler called>; gort's traceback also
+# looks this pc up exactly. Nothing looks at pc-1, so no nop goes in front
+# (glibc's __restore_rt has one for unwinders that find its FDE at pc-1:
+# gort has no unwind tables).
 	.globl	sigreturn__sigaction
 	.type	sigreturn__sigaction, @function
 sigreturn__sigaction:

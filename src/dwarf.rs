@@ -138,7 +138,12 @@ fn read_form(r: &mut Reader, img: &Image, form: u64, addr_size: u8, implicit: i6
         0x27 | 0x2b => skip_n(r, 3)?,
         0x28 | 0x2c => skip_n(r, 4)?,
         0x16 => {
-            let f = r.uleb()?; // indirect
+            // indirect: the form comes first. A loop, not a recursion per
+            // byte of a chain of them.
+            let mut f = r.uleb()?;
+            while f == 0x16 {
+                f = r.uleb()?;
+            }
             read_form(r, img, f, addr_size, 0)?
         }
         _ => return None,
@@ -267,7 +272,7 @@ fn read_die(img: &Image, unit: &Unit, r: &mut Reader) -> Option<Option<Die>> {
             0x6e | 0x2007 => die.linkage_name = s(v),
             0x31 | 0x47 => {
                 die.origin = match v {
-                    Value::Ref(o) => Some(unit.off + o as usize),
+                    Value::Ref(o) => Some(unit.off.wrapping_add(o as usize)),
                     Value::RefAddr(o) => Some(o as usize),
                     _ => None,
                 }
@@ -283,7 +288,7 @@ impl Die {
     /// Whether pc lies in this DIE's code.
     fn contains(&self, img: &Image, base: u64, pc: u64) -> bool {
         if let (Some(lo), Some((hi, rel))) = (self.low_pc, self.high_pc) {
-            let hi = if rel { lo + hi } else { hi };
+            let hi = if rel { lo.wrapping_add(hi) } else { hi };
             return lo <= pc && pc < hi;
         }
         let Some(off) = self.ranges else { return false };
@@ -295,7 +300,7 @@ impl Die {
             match (b, e) {
                 (0, 0) => break,
                 (u64::MAX, nb) => base = nb,
-                (b, e) if base + b <= pc && pc < base + e => return true,
+                (b, e) if base.wrapping_add(b) <= pc && pc < base.wrapping_add(e) => return true,
                 _ => {}
             }
         }
@@ -395,6 +400,9 @@ fn line_program(img: &Image, off: usize) -> Option<LineProgram> {
         return None;
     }
     let end = off + 4 + len as usize;
+    if end > img.debug_line.len() {
+        return None;
+    }
     let version = r.u16()?;
     if !(2..=5).contains(&version) {
         return None;
@@ -403,7 +411,7 @@ fn line_program(img: &Image, off: usize) -> Option<LineProgram> {
         r.skip(2)?; // address_size, segment_selector_size
     }
     let header_len = r.u32()? as usize;
-    let program = r.pos + header_len;
+    let program = r.pos.checked_add(header_len).filter(|&p| p <= end)?;
     let min_inst = r.u8()?;
     if version >= 4 {
         r.u8()?; // maximum_operations_per_instruction
@@ -411,6 +419,9 @@ fn line_program(img: &Image, off: usize) -> Option<LineProgram> {
     let _default_is_stmt = r.u8()?;
     let line_base = r.u8()? as i8;
     let line_range = r.u8()?;
+    if line_range == 0 {
+        return None; // special opcodes divide by it
+    }
     let opcode_base = r.u8()?;
     r.skip(opcode_base.saturating_sub(1) as u64)?;
     Some(LineProgram { off, version, min_inst, line_base, line_range, opcode_base, tables: r.pos, program, end })
@@ -463,8 +474,8 @@ fn run_program(p: &LineProgram, img: &Image, pc: u64) -> Option<(u64, u64)> {
         let op = r.u8()?;
         if op >= p.opcode_base {
             let adj = op - p.opcode_base;
-            addr += (adj / p.line_range) as u64 * p.min_inst as u64;
-            line += p.line_base as i64 + (adj % p.line_range) as i64;
+            addr = addr.wrapping_add((adj / p.line_range) as u64 * p.min_inst as u64);
+            line = line.wrapping_add(p.line_base as i64 + (adj % p.line_range) as i64);
             if let Some(hit) = emit(addr, file, line, false, &mut prev) {
                 return Some(hit);
             }
@@ -472,8 +483,10 @@ fn run_program(p: &LineProgram, img: &Image, pc: u64) -> Option<(u64, u64)> {
         }
         match op {
             0 => {
+                // An extended opcode: its length counts the sub-opcode,
+                // so it is at least 1 and the reader moves on.
                 let len = r.uleb()?;
-                let next = r.pos + len as usize;
+                let next = r.pos.checked_add(usize::try_from(len).ok()?).filter(|&n| n > r.pos)?;
                 match r.u8()? {
                     1 => {
                         if let Some(hit) = emit(addr, file, line, true, &mut prev) {
@@ -491,11 +504,11 @@ fn run_program(p: &LineProgram, img: &Image, pc: u64) -> Option<(u64, u64)> {
                     return Some(hit);
                 }
             }
-            2 => addr += r.uleb()? * p.min_inst as u64,
-            3 => line += r.sleb()?,
+            2 => addr = addr.wrapping_add(r.uleb()?.wrapping_mul(p.min_inst as u64)),
+            3 => line = line.wrapping_add(r.sleb()?),
             4 => file = r.uleb()?,
-            8 => addr += ((255 - p.opcode_base) / p.line_range) as u64 * p.min_inst as u64,
-            9 => addr += r.u16()? as u64,
+            8 => addr = addr.wrapping_add(((255 - p.opcode_base) / p.line_range) as u64 * p.min_inst as u64),
+            9 => addr = addr.wrapping_add(r.u16()? as u64),
             _ => {
                 // Other standard opcodes: skip their operands, as many
                 // ULEBs as the header's table says.
@@ -598,6 +611,7 @@ fn v5_entry(img: &Image, r: &mut Reader, index: u64, files: bool) -> Option<(u64
     let count = r.uleb()?;
     let mut found = None;
     for i in 0..count {
+        let start = r.pos;
         let (mut dir, mut path) = (0, &[][..]);
         let mut f = formats;
         for _ in 0..nformats {
@@ -611,6 +625,117 @@ fn v5_entry(img: &Image, r: &mut Reader, index: u64, files: bool) -> Option<(u64
         if i == index && (files || !path.is_empty()) {
             found = Some((dir, path));
         }
+        if r.pos == start {
+            break; // entries that take no bytes: a corrupt count
+        }
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leak(v: Vec<u8>) -> &'static [u8] {
+        Box::leak(v.into_boxed_slice())
+    }
+
+    /// A DWARF 4 line program: one directory-less file `a.rs`, then the
+    /// opcodes `program`. `unit_length` and `header_length` are the real
+    /// ones unless given.
+    fn v4_line(line_range: u8, program: &[u8], unit_length: Option<u32>, header_length: Option<u32>) -> Vec<u8> {
+        // min_inst, max_ops, is_stmt, line_base -5, line_range, opcode_base
+        let mut hdr = vec![1, 1, 1, 0xfb, line_range, 13];
+        hdr.extend([0, 1, 1, 1, 1, 0, 0, 0, 1, 0, 0, 1]); // standard_opcode_lengths
+        hdr.push(0); // no include directories
+        hdr.extend(b"a.rs\0\0\0\0\0"); // one file, then the end of the table
+        let mut after_len = 4u16.to_le_bytes().to_vec();
+        after_len.extend(header_length.unwrap_or(hdr.len() as u32).to_le_bytes());
+        after_len.extend(hdr);
+        after_len.extend(program);
+        let mut v = unit_length.unwrap_or(after_len.len() as u32).to_le_bytes().to_vec();
+        v.extend(after_len);
+        v
+    }
+
+    /// set_address 0x1000; a row at line 2; advance 0x10; end_sequence.
+    const ROWS: [u8; 16] = [0, 9, 2, 0x00, 0x10, 0, 0, 0, 0, 0, 0, 13 + 6, 2, 0x10, 0, 1];
+
+    fn line_image(b: Vec<u8>) -> Image {
+        Image { debug_line: leak(b), ..Image::default() }
+    }
+
+    #[test]
+    fn a_sound_line_program_is_read() {
+        let img = line_image(v4_line(14, &[ROWS.as_slice(), &[1]].concat(), None, None));
+        let l = pcline(&img, 0x1008).expect("row for 0x1008");
+        assert_eq!((l.file, l.line), (1, 2));
+        assert!(pcline(&img, 0x1010).is_none());
+    }
+
+    #[test]
+    fn a_corrupt_line_program_is_refused() {
+        // line_range 0: the special opcodes would divide by it.
+        let img = line_image(v4_line(0, &ROWS, None, None));
+        assert!(line_program(&img, 0).is_none() && pcline(&img, 0x1008).is_none());
+        // A unit longer than the section.
+        let img = line_image(v4_line(14, &ROWS, Some(0x1000), None));
+        assert!(line_program(&img, 0).is_none() && pcline(&img, 0x1008).is_none());
+        // A header longer than the unit.
+        let img = line_image(v4_line(14, &ROWS, None, Some(u32::MAX)));
+        assert!(line_program(&img, 0).is_none());
+        // An extended opcode whose length wraps the cursor, and one of
+        // length 0 (which would not move it).
+        let huge = [0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 1];
+        for program in [&huge[..], &[0, 0, 1, 0, 0, 1][..]] {
+            let img = line_image(v4_line(14, program, None, None));
+            assert!(pcline(&img, 0x1008).is_none());
+        }
+    }
+
+    #[test]
+    fn a_dwarf5_table_of_empty_entries_ends() {
+        // Directory and file tables with no formats and 2^64-1 entries:
+        // each entry reads nothing, so the count alone would never end.
+        let mut hdr = vec![1, 1, 1, 0xfb, 14, 13];
+        hdr.extend([0, 1, 1, 1, 1, 0, 0, 0, 1, 0, 0, 1]);
+        let many = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01];
+        for _ in 0..2 {
+            hdr.push(0); // no formats
+            hdr.extend(many);
+        }
+        let mut after_len = 5u16.to_le_bytes().to_vec();
+        after_len.extend([8, 0]); // address_size, segment_selector_size
+        after_len.extend((hdr.len() as u32).to_le_bytes());
+        after_len.extend(hdr);
+        let mut v = (after_len.len() as u32).to_le_bytes().to_vec();
+        v.extend(after_len);
+        let img = line_image(v);
+        let p = line_program(&img, 0).expect("header");
+        assert!(file_entry(&img, &p, 5).is_none());
+        assert!(dir_entry(&img, &p, 5).is_none());
+    }
+
+    #[test]
+    fn a_chain_of_indirect_forms_does_not_recurse() {
+        // One abbreviation: a compile unit whose name has DW_FORM_indirect.
+        let abbrev = vec![1, 0x11, 0, 0x03, 0x16, 0, 0, 0];
+        // Its DIE: 200000 indirections, then DW_FORM_string "x".
+        let mut die = vec![1];
+        die.extend(std::iter::repeat_n(0x16u8, 200_000));
+        die.extend([0x08, b'x', 0]);
+        let mut after_len = 4u16.to_le_bytes().to_vec();
+        after_len.extend(0u32.to_le_bytes()); // abbrev offset
+        after_len.push(8); // address size
+        after_len.extend(&die);
+        let mut info = (after_len.len() as u32).to_le_bytes().to_vec();
+        info.extend(after_len);
+        let img = Image { debug_info: leak(info.clone()), debug_abbrev: leak(abbrev.clone()), ..Image::default() };
+        let mut out = [Inlined::default(); MAX_INLINE];
+        assert_eq!(inline_chain(&img, 0x1000, &mut out), (0, None));
+        // Cut off inside the chain.
+        info.truncate(info.len() - 3);
+        let img = Image { debug_info: leak(info), debug_abbrev: leak(abbrev), ..Image::default() };
+        assert_eq!(inline_chain(&img, 0x1000, &mut out), (0, None));
+    }
 }

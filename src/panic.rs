@@ -13,9 +13,13 @@
 //! One M prints at a time (`PANIC_LOCK`); an M that fails while another
 //! reports waits for the process to end. A failure while this M reports
 //! is counted in `m.dying`, as Go's startpanic_m counts: a panic while the
-//! message is being formatted prints as a nested panic, one line down and
-//! indented (`panic: first\n\tpanic: second`); a failure anywhere else
-//! says `panic during panic`; a third gives up with exit 4, a fourth 5.
+//! panic value is being formatted is Go's preprintpanics throw, `fatal
+//! error: panic while printing panic value: second`; a failure anywhere
+//! else says `panic during panic` and lists the failing goroutine's frames
+//! by pc alone (the symbol and DWARF readers may be what failed); a third
+//! gives up with exit 4, a fourth 5. The report is flushed after its
+//! message lines and after each goroutine, so a failure further on loses
+//! only the section it happened in.
 //! GOTRACEBACK=crash ends every report with SIGABRT instead of exit 2.
 //!
 //! None of this allocates: the heap may be what is broken.
@@ -71,11 +75,39 @@ fn startpanic(w: &mut FdWriter) -> u32 {
     dying
 }
 
-/// This M is failing again inside its own report: say so and stop.
-fn panic_during_panic(w: &mut FdWriter) -> ! {
-    w.write_bytes(b"\npanic during panic\n");
+/// This M is failing again inside its own report (Go's startpanic_m at
+/// dying 1): `panic during panic`, then gp's frames from (pc, bp) in stk
+/// by pc alone, touching neither the symbols nor DWARF; exit 2.
+fn panic_during_panic(w: &mut FdWriter, gp: *mut G, first: (usize, usize), stk: Stack) -> ! {
+    w.write_bytes(b"panic during panic\n");
+    if is_system_g(gp) {
+        w.write_bytes(b"\nruntime stack:\n");
+    } else {
+        // SAFETY: gp is the failing g, live; its id is fixed.
+        let _ = writeln!(w, "\ngoroutine {} [running]:", unsafe { (*gp).goid });
+    }
+    w.flush();
+    crate::traceback::traceback_raw(w, first, stk);
     w.flush();
     exit_group(2)
+}
+
+/// Of gp's stack and its M's g0 and gsignal stacks, the one holding
+/// `addr` (gp's if none does).
+fn stack_of(gp: *mut G, addr: usize) -> Stack {
+    // SAFETY: gp is running on this M; its m, g0 and gsignal are live and
+    // their bounds fixed.
+    unsafe {
+        let mp = (*gp).m;
+        if !mp.is_null() {
+            for g in [(*mp).g0, (*mp).gsignal] {
+                if !g.is_null() && (*g).stack.lo <= addr && addr < (*g).stack.hi {
+                    return (*g).stack;
+                }
+            }
+        }
+        (*gp).stack
+    }
 }
 
 /// What the report shows, besides the message.
@@ -107,10 +139,13 @@ pub fn dopanic(w: &mut FdWriter, r: &Report) -> ! {
     let t = crate::env::TRACEBACK.get();
     let (level, mut all) = if r.runtime { (2, true) } else { (t.level, t.all || r.user) };
     let p = Printer { level };
+    // The message lines are out before any traceback can fail.
+    w.flush();
     if level > 0 {
         if let Some((first, stk)) = r.runtime_stack {
             w.write_bytes(b"\nruntime stack:\n");
             p.traceback(w, first, false, stk, ptr::null());
+            w.flush();
         }
         if is_system_g(r.gp) {
             // On g0: its frames are the runtime's, not a goroutine's.
@@ -124,6 +159,7 @@ pub fn dopanic(w: &mut FdWriter, r: &Report) -> ! {
             p.goroutineheader(w, r.gp);
             p.traceback(w, r.first, r.exact, r.stk, r.gp);
         }
+        w.flush();
         if all {
             p.tracebackothers(w, r.gp);
         }
@@ -196,9 +232,11 @@ fn here<'a>(gp: *mut G) -> Report<'a> {
 
 /// Starts a fatal report: `fatal error: MSG`.
 pub fn fatal_line(msg: &str) -> FdWriter {
-    let mut w = FdWriter::new(STDERR);
+    let mut w = FdWriter::report(STDERR);
     if startpanic(&mut w) > 1 {
-        panic_during_panic(&mut w);
+        let (pc, _, bp) = caller_frame();
+        let gp = getg();
+        panic_during_panic(&mut w, gp, (pc, bp), stack_of(gp, bp));
     }
     w.write_bytes(b"fatal error: ");
     let _ = write!(Indented(&mut w), "{msg}");
@@ -212,21 +250,31 @@ pub fn fatal_line(msg: &str) -> FdWriter {
 #[inline(never)]
 pub fn gopanic(info: &PanicInfo) -> ! {
     let first = caller_frame();
-    let mut w = FdWriter::new(STDERR);
+    let mut w = FdWriter::report(STDERR);
     let mp = getm();
-    match startpanic(&mut w) {
-        1 => w.write_bytes(b"panic: "),
+    let gp = getg();
+    if startpanic(&mut w) > 1 {
         // SAFETY: this M's own flag.
-        _ if unsafe { (*mp).printing_panic } => w.write_bytes(b"\n\tpanic: "),
-        _ => panic_during_panic(&mut w),
+        if unsafe { (*mp).printing_panic } {
+            // Formatting the panic value panicked: Go's preprintpanics
+            // throws with the second panic's message.
+            w.write_bytes(b"fatal error: panic while printing panic value: ");
+            let _ = write!(Indented(&mut w), "{}", info.message());
+            w.write_bytes(b"\n");
+            dopanic(&mut w, &Report { runtime: true, first, ..here(gp) })
+        }
+        panic_during_panic(&mut w, gp, (first.0, first.2), stack_of(gp, first.2));
     }
     // SAFETY: as above.
     unsafe { (*mp).printing_panic = true };
+    // Go's preprintpanics: the value is formatted once before anything is
+    // printed, so a panic while formatting it leaves no half line.
+    let _ = write!(Discard, "{}", info.message());
+    w.write_bytes(b"panic: ");
     let _ = write!(Indented(&mut w), "{}", info.message());
     // SAFETY: as above.
     unsafe { (*mp).printing_panic = false };
     w.write_bytes(b"\n");
-    let gp = getg();
     if is_system_g(gp) {
         w.write_bytes(b"fatal error: panic on system stack\n");
         dopanic(&mut w, &Report { runtime: true, first, ..here(gp) })
@@ -234,10 +282,19 @@ pub fn gopanic(info: &PanicInfo) -> ! {
     dopanic(&mut w, &Report { first, ..here(gp) })
 }
 
+/// A sink for formatting that only runs the formatting.
+struct Discard;
+
+impl Write for Discard {
+    fn write_str(&mut self, _: &str) -> fmt::Result {
+        Ok(())
+    }
+}
+
 /// Writes its input with a tab after every newline, so a multi-line
 /// message stays inside its report (Go's printindented). Each piece goes
-/// out at once: formatting a message may panic, and the nested report
-/// must come after what was already said.
+/// out at once: formatting a message may still fail, and what a later
+/// report says must come after what was already said.
 pub struct Indented<'a>(pub &'a mut FdWriter);
 
 impl Write for Indented<'_> {
@@ -255,8 +312,11 @@ impl Write for Indented<'_> {
     }
 }
 
-/// Starts a report for a signal: claims the right to print, like every
-/// failure. Returns false if this M is already failing.
-pub fn startpanic_signal(w: &mut FdWriter) -> bool {
-    startpanic(w) == 1
+/// Starts a report for a signal that interrupted gp at (pc, bp): claims
+/// the right to print, like every failure. If this M is already failing,
+/// says `panic during panic` and exits.
+pub fn startpanic_signal(w: &mut FdWriter, gp: *mut G, pc: usize, bp: usize) {
+    if startpanic(w) > 1 {
+        panic_during_panic(w, gp, (pc, bp), stack_of(gp, bp));
+    }
 }

@@ -5,7 +5,9 @@
 //! it out with as few write(2) calls as it takes (one for a line of up to
 //! 512 bytes), so lines from different threads do not interleave. Nothing
 //! here allocates, so it is safe from the first instruction of rt0 to the
-//! last words of a crash.
+//! last words of a crash. A crash report writes through
+//! `FdWriter::report`, which drops write errors as Go's runtime print
+//! does: a report to a broken stderr still ends in exit 2, not SIGPIPE.
 
 use core::fmt;
 
@@ -34,22 +36,51 @@ pub fn write_all(fd: i32, mut bytes: &[u8]) -> Result<(), Errno> {
     Ok(())
 }
 
+/// Writes as much of `bytes` to `fd` as it takes, retrying partial
+/// writes and EINTR, and gives up silently on any error (Go's runtime
+/// write: EPIPE included, so no SIGPIPE).
+fn write_dropping_errors(fd: i32, mut bytes: &[u8]) {
+    // SAFETY: as in write_all.
+    let fd = unsafe { BorrowedFd::borrow_raw(fd) };
+    while !bytes.is_empty() {
+        match rustix::io::write(fd, bytes) {
+            Ok(0) => return,
+            Ok(n) => bytes = &bytes[n..],
+            Err(Errno::INTR) => {}
+            Err(_) => return,
+        }
+    }
+}
+
 /// A formatting sink that buffers on the stack and flushes to an fd.
 pub struct FdWriter {
     fd: i32,
+    /// A crash report's writer: errors are dropped (no SIGPIPE).
+    report: bool,
     len: usize,
     buf: [u8; 512],
 }
 
 impl FdWriter {
     pub const fn new(fd: i32) -> FdWriter {
-        FdWriter { fd, len: 0, buf: [0; 512] }
+        FdWriter { fd, report: false, len: 0, buf: [0; 512] }
+    }
+
+    /// A writer for a crash report: a broken pipe or a closed fd loses
+    /// the words, never the exit status.
+    pub const fn report(fd: i32) -> FdWriter {
+        FdWriter { fd, report: true, len: 0, buf: [0; 512] }
     }
 
     pub fn flush(&mut self) {
         // Output errors are ignored, as Go's print does: a program whose
-        // stdout is gone keeps going (or dies of SIGPIPE).
-        let _ = write_all(self.fd, &self.buf[..self.len]);
+        // stdout is gone keeps going (or, outside a crash report, dies of
+        // SIGPIPE).
+        if self.report {
+            write_dropping_errors(self.fd, &self.buf[..self.len]);
+        } else {
+            let _ = write_all(self.fd, &self.buf[..self.len]);
+        }
         self.len = 0;
     }
 

@@ -16,8 +16,9 @@
 //!   stack overflow` if it hit the guard page below the goroutine's stack;
 //!   on g0 (runtime code) it is a throw;
 //! - `_SIG_KILL` (SIGHUP, SIGINT, SIGTERM): die by that very signal;
-//! - `_SIG_THROW` (SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGSYS, ...): dump
-//!   every goroutine and the registers, exit 2;
+//! - `_SIG_THROW` (SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGSYS, ...), and a
+//!   fault signal a user sent (`kill -SEGV`): dump every goroutine and the
+//!   registers, exit 2;
 //! - everything else (SIGUSR1, SIGPIPE, SIGURG, SIGCHLD, ...): ignored.
 //!
 //! The handler keeps the interrupted g current (%fs:-8): gort has no
@@ -215,7 +216,9 @@ pub unsafe extern "C" fn sighandler(sig: u32, info: *mut Siginfo, ctx: *mut Ucon
     if flags & SIG_KILL != 0 {
         die_from_signal(sig);
     }
-    if flags & SIG_THROW != 0 {
+    // A fault signal sent by a user (kill -SEGV) is no panic, but dumps
+    // like SIGQUIT, as Go's sighandler does.
+    if flags & (SIG_THROW | SIG_PANIC) != 0 {
         sigthrow(sig, &c, gp);
     }
     // SIG_NOTIFY only: gort has no os/signal to tell. Ignored.
@@ -231,17 +234,20 @@ fn is_g0(gp: *mut G) -> bool {
 /// signal's name, `PC=0x.. m=N sigcode=N`, every goroutine at level 2
 /// starting with the interrupted one, the registers; exit 2.
 fn sigthrow(sig: u32, c: &Sigctxt, gp: *mut G) -> ! {
-    let mut w = FdWriter::new(STDERR);
-    if !startpanic_signal(&mut w) {
-        w.write_bytes(b"\npanic during panic\n");
-        w.flush();
-        exit_group(2);
-    }
-    let name = SIGTABLE.get(sig as usize).map_or("", |t| t.name);
-    if name.is_empty() {
-        let _ = core::fmt::Write::write_fmt(&mut w, format_args!("signal {sig}\n"));
-    } else {
-        let _ = core::fmt::Write::write_fmt(&mut w, format_args!("{name}\n"));
+    let mut w = FdWriter::report(STDERR);
+    startpanic_signal(&mut w, gp, c.sigpc(), c.sigbp());
+    // Go's names: `signal N` for a real-time signal in its table, `Signal
+    // N` past it.
+    match SIGTABLE.get(sig as usize).map(|t| t.name) {
+        Some("") => {
+            let _ = core::fmt::Write::write_fmt(&mut w, format_args!("signal {sig}\n"));
+        }
+        Some(name) => {
+            let _ = core::fmt::Write::write_fmt(&mut w, format_args!("{name}\n"));
+        }
+        None => {
+            let _ = core::fmt::Write::write_fmt(&mut w, format_args!("Signal {sig}\n"));
+        }
     }
     // SAFETY: the interrupted g's M is this thread's.
     let mid = unsafe { (*(*gp).m).id };
@@ -250,11 +256,13 @@ fn sigthrow(sig: u32, c: &Sigctxt, gp: *mut G) -> ! {
         let _ = core::fmt::Write::write_fmt(&mut w, format_args!(" addr={:#x}", c.fault()));
     }
     w.write_bytes(b"\n\n");
+    w.flush(); // the message lines are out before any traceback can fail
     let p = Printer { level: 2 };
     p.goroutineheader(&mut w, gp);
     // SAFETY: gp is the interrupted g, live.
     let stk = unsafe { (*gp).stack };
     p.traceback(&mut w, (c.sigpc(), c.sigsp(), c.sigbp()), true, stk, if is_g0(gp) { core::ptr::null() } else { gp });
+    w.flush();
     p.tracebackothers(&mut w, gp);
     w.write_bytes(b"\n");
     c.dumpregs(&mut w);
@@ -270,12 +278,8 @@ fn sigthrow(sig: u32, c: &Sigctxt, gp: *mut G) -> ! {
 /// below its stack; a nil dereference or arithmetic error as a panic; any
 /// other address a fatal `fault`.
 fn sigpanic(sig: u32, c: &Sigctxt, gp: *mut G) -> ! {
-    let mut w = FdWriter::new(STDERR);
-    if !startpanic_signal(&mut w) {
-        w.write_bytes(b"\npanic during panic\n");
-        w.flush();
-        exit_group(2);
-    }
+    let mut w = FdWriter::report(STDERR);
+    startpanic_signal(&mut w, gp, c.sigpc(), c.sigbp());
     // SAFETY: gp is the interrupted g, live.
     let stk = unsafe { (*gp).stack };
     let addr = c.fault();

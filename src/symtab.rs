@@ -10,8 +10,8 @@
 //! allocates: the map comes straight from mmap, and lookups walk the
 //! tables in place (slow, but only a dying program asks).
 //!
-//! A stripped program has neither: its frames print as `?` (see
-//! traceback.rs).
+//! A stripped program has neither: its frames print as `?`, and count as
+//! the program's own, never hidden (see traceback.rs).
 
 use core::cell::UnsafeCell;
 use core::fmt;
@@ -156,8 +156,9 @@ impl fmt::Display for FuncName<'_> {
 
 /// Whether a function is the runtime's, hidden from tracebacks below
 /// GOTRACEBACK=system (Go hides package runtime). That is: gort itself,
-/// core's panic machinery and closure-call shims (Go's gopanic and
-/// wrappers), the panic handler, and every unmangled symbol (the asm,
+/// core's panic machinery, unwrap and bounds failures and closure-call
+/// shims (Go's gopanic, panicIndex and wrappers), the panic handler, and
+/// every unmangled symbol (the asm,
 /// the runtime's `#[no_mangle]` entry points, and gort::main!'s glue:
 /// the program's own `main` is a frame of its own, see lib.rs).
 pub fn is_runtime(name: &[u8]) -> bool {
@@ -168,9 +169,18 @@ pub fn is_runtime(name: &[u8]) -> bool {
     let mut buf = PrefixBuf { buf: [0; 48], len: 0 };
     let _ = fmt::write(&mut buf, format_args!("{d:#}"));
     let p = &buf.buf[..buf.len];
-    const RUNTIME: [&[u8]; 6] =
-        [b"gort::", b"core::panicking::", b"core::ops::function::", b"__rustc::", b"<gort::", b"core::option::unwrap_failed"];
-    RUNTIME.iter().any(|r| p.starts_with(r))
+    const RUNTIME: [&[u8]; 7] = [
+        b"gort::",
+        b"core::panicking::",
+        b"core::ops::function::",
+        b"__rustc::",
+        b"<gort::",
+        b"core::option::unwrap_failed",
+        b"core::result::unwrap_failed",
+    ];
+    // core's out-of-line bounds failures (slice_end_index_len_fail & co).
+    let slice_fail = p.starts_with(b"core::slice::index::") && p.ends_with(b"_fail");
+    slice_fail || RUNTIME.iter().any(|r| p.starts_with(r))
 }
 
 /// The first bytes of a formatted name.

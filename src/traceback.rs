@@ -20,10 +20,11 @@
 //! frames whose arguments it elides). A frame the compiler inlined into
 //! another prints as a frame of its own, its location without `+0x..`,
 //! as Go does. A function without debug info prints `?:0`, and a pc in no
-//! function prints `?(...)` (see symtab.rs). Below GOTRACEBACK=system the
-//! runtime's frames are left out (symtab::is_runtime); at system and
-//! above every frame also shows ` fp=0x.. sp=0x.. pc=0x..`, where fp is
-//! the frame's %rbp + 16 (its caller's sp) and sp is the frame's lowest
+//! function prints `?(...)` (see symtab.rs) and is never hidden. Below
+//! GOTRACEBACK=system the runtime's frames are left out
+//! (symtab::is_runtime); at system and above every frame also shows
+//! ` fp=0x.. sp=0x.. pc=0x..`, where fp is the frame's %rbp + 16 (its
+//! caller's sp; 0 for the outermost frame) and sp is the frame's lowest
 //! address known.
 //!
 //! A stack deeper than 100 frames prints its innermost 50 and outermost
@@ -149,10 +150,12 @@ impl Printer {
         let line = dwarf::pcline(img, lookup as u64);
         for k in (0..n.max(1)).rev() {
             let name = if k == 0 { func.map(|f| f.name).or(chain[0].name) } else { chain[k].name };
-            let name = name.unwrap_or(b"?");
-            if self.level < 2 && symtab::is_runtime(name) {
+            // A function without a name (a stripped program) is shown:
+            // it may well be the program's.
+            if self.level < 2 && name.is_some_and(symtab::is_runtime) {
                 continue;
             }
+            let name = name.unwrap_or(b"?");
             let _ = writeln!(w, "{}(...)", FuncName(name));
             w.write_bytes(b"\t");
             let known = if k + 1 == n.max(1) {
@@ -181,35 +184,38 @@ impl Printer {
                     }
                 }
                 if self.level >= 2 {
-                    let _ = write!(w, " fp={:#x} sp={:#x} pc={:#x}", f.bp + 16, f.sp, f.pc);
+                    // The outermost frame (%rbp 0) has no caller's sp.
+                    let fp = if f.bp == 0 { 0 } else { f.bp + 16 };
+                    let _ = write!(w, " fp={fp:#x} sp={:#x} pc={:#x}", f.sp, f.pc);
                 }
             }
             w.write_bytes(b"\n");
         }
     }
 
-    /// Go's printcreatedby: `created by FN in goroutine N` and where.
+    /// Go's printcreatedby: `created by FN in goroutine N` and where
+    /// (`?` and `?:0 pc=0x..` when the program has no symbols).
     fn createdby(&self, w: &mut FdWriter, img: Option<&Image>, gp: *const G) {
         // SAFETY: gp is a G the caller keeps alive (allgs lock, or the
         // running goroutine); its identity fields are fixed while it lives.
         let (goid, parent, gopc) = unsafe { ((*gp).goid, (*gp).parent_goid, (*gp).gopc) };
-        let Some(img) = img else { return };
         if gopc == 0 || goid == 1 {
             return;
         }
-        let Some(func) = symtab::findfunc(img, gopc - 1) else { return };
+        let func = img.and_then(|img| symtab::findfunc(img, gopc - 1));
         let mut chain = [Inlined::default(); MAX_INLINE];
-        let (n, _) = dwarf::inline_chain(img, gopc as u64 - 1, &mut chain);
-        let name = if n > 1 { chain[n - 1].name.unwrap_or(func.name) } else { func.name };
-        if self.level < 2 && symtab::is_runtime(name) {
+        let n = img.map_or(0, |img| dwarf::inline_chain(img, gopc as u64 - 1, &mut chain).0);
+        let name = if n > 1 { chain[n - 1].name.or(func.map(|f| f.name)) } else { func.map(|f| f.name) };
+        if self.level < 2 && name.is_some_and(symtab::is_runtime) {
             return;
         }
-        let _ = write!(w, "created by {}", FuncName(name));
+        let _ = write!(w, "created by {}", FuncName(name.unwrap_or(b"?")));
         if parent != 0 {
             let _ = write!(w, " in goroutine {parent}");
         }
         w.write_bytes(b"\n\t");
-        let known = dwarf::pcline(img, gopc as u64 - 1).and_then(|l| {
+        let known = img.and_then(|img| {
+            let l = dwarf::pcline(img, gopc as u64 - 1)?;
             dwarf::write_file(w, img, &l.program, l.file)?;
             let _ = write!(w, ":{}", l.line);
             Some(())
@@ -217,7 +223,14 @@ impl Printer {
         if known.is_none() {
             w.write_bytes(b"?:0");
         }
-        let _ = writeln!(w, " +{:#x}", gopc - func.entry);
+        match func {
+            Some(func) => {
+                let _ = writeln!(w, " +{:#x}", gopc - func.entry);
+            }
+            None => {
+                let _ = writeln!(w, " pc={gopc:#x}");
+            }
+        }
     }
 
     /// The traceback of a goroutine that is not running: from where it
@@ -291,6 +304,20 @@ impl Printer {
             } else {
                 self.traceback_parked(w, gp);
             }
+            w.flush(); // a failure further on loses only its own section
         });
+    }
+}
+
+/// The frames of a stack from (pc, bp) by pc alone, as `?(...)` and
+/// `\t?:0 pc=0x..` lines: for a report that failed once already, so it
+/// reads neither the symbols nor DWARF. At most 100 frames.
+pub fn traceback_raw(w: &mut FdWriter, first: (usize, usize), stk: Stack) {
+    let (pc, bp) = first;
+    for f in frames(Frame { pc, bp, sp: 0 }, stk).take(INNER_FRAMES + OUTER_FRAMES) {
+        let _ = writeln!(w, "?(...)\n\t?:0 pc={:#x}", f.pc);
+        if is_goexit(f.pc) || is_sigreturn(f.pc) {
+            break;
+        }
     }
 }

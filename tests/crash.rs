@@ -48,13 +48,52 @@ fn panic_in_a_goroutine_exits_at_once_with_created_by() {
 }
 
 #[test]
-fn panic_while_printing_a_panic_prints_both() {
+fn panic_while_printing_a_panic_value_throws() {
+    // Go's preprintpanics: a throw with the second panic's message, so
+    // level 2 (gp= in the header) whatever GOTRACEBACK says.
     let o = run(&mut cmd(&bin!("panicnested"), &[], &[]));
     assert_eq!(code(&o), 2);
     let err = stderr(&o);
-    assert!(err.starts_with("panic: first\n\tpanic: second\n\ngoroutine 1 [running]:\n"), "{err}");
-    assert!(err.contains("<panicnested::Bad as core::fmt::Display>::fmt(...)\n"), "{err}");
+    assert!(err.starts_with("fatal error: panic while printing panic value: second\n\ngoroutine 1 gp=0x"), "{err}");
+    assert!(err.contains("\n<panicnested::Bad as core::fmt::Display>::fmt(...)\n"), "{err}");
     assert!(err.contains("\npanicnested::main(...)\n"), "{err}");
+    assert!(!err.contains("panic: first"), "{err}");
+}
+
+#[test]
+fn a_failure_inside_a_report_is_panic_during_panic() {
+    // Formatting the message faults: the report fails, and says so with
+    // the goroutine's frames by pc alone.
+    let o = run(&mut cmd(&bin!("panicfault"), &[], &[]));
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert!(err.starts_with("panic during panic\n\ngoroutine 1 [running]:\n?(...)\n\t?:0 pc=0x"), "{err}");
+    let l = lines(&err);
+    let by_pc = |f: &[&str]| f[0] == "?(...)" && f.get(1).is_none_or(|p| p.starts_with("\t?:0 pc=0x"));
+    assert!(l[3..].chunks(2).all(by_pc), "{err}");
+    assert!(l.len() > 5, "more than one frame: {err}");
+}
+
+#[test]
+fn a_report_to_a_broken_stderr_still_exits_2() {
+    // Go's runtime print drops EPIPE: only os.File writes die of SIGPIPE.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let st = cmd(&bin!("panicmain"), &[], &[]).stderr(writer).status().unwrap();
+    assert_eq!(st.code(), Some(2), "{st:?}");
+}
+
+#[test]
+fn a_stripped_program_still_shows_its_frames() {
+    // No symbols: every frame is `?`, and counts as the program's.
+    let stripped = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("panicgo.stripped");
+    tool("strip", &[std::ffi::OsStr::new("-o"), stripped.as_os_str(), bin!("panicgo").as_os_str()]);
+    let o = run(&mut cmd(&stripped, &[], &[]));
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert!(err.starts_with("panic: boom in a goroutine\n\ngoroutine "), "{err}");
+    assert!(err.contains(" [running]:\n?(...)\n\t?:0 pc=0x"), "{err}");
+    assert!(err.contains("\ncreated by ? in goroutine 1\n\t?:0 pc=0x"), "{err}");
 }
 
 #[test]
@@ -66,7 +105,9 @@ fn nil_pointer_read() {
     assert_eq!(l[0], "panic: runtime error: invalid memory address or nil pointer dereference", "{err}");
     assert!(l[1].starts_with("[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x") && l[1].ends_with(']'), "{err}");
     assert_eq!(l[2..4], ["", "goroutine 1 [running]:"], "{err}");
-    assert!(err.contains("\nnilptr::main(...)\n\t"), "{err}");
+    // The innermost frame of the program's own is the faulting line.
+    let main = l.iter().position(|l| *l == "nilptr::main(...)").expect(&err);
+    assert!(l[main + 1].contains("tests/testprog/nilptr.rs:11 +0x"), "{err}");
     assert_eq!(stdout(&o), "");
 }
 
@@ -136,6 +177,26 @@ fn sigquit_dumps_every_goroutine_and_the_registers() {
 }
 
 #[test]
+fn a_fault_signal_sent_by_a_user_dumps_like_sigquit() {
+    // Not a panic (si_code SI_USER), but SIGSEGV's flags say throw.
+    for (name, line) in [
+        ("SEGV", "SIGSEGV: segmentation violation"),
+        ("BUS", "SIGBUS: bus error"),
+        ("FPE", "SIGFPE: floating-point exception"),
+    ] {
+        let (child, _out) = sleeper("10000");
+        kill(&child, name);
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "SIG{name}: {o:?}");
+        let err = stderr(&o);
+        let l = lines(&err);
+        assert_eq!(l[0], line, "{err}");
+        assert!(l[1].starts_with("PC=0x") && l[1].contains(" m=") && l[1].contains(" sigcode=0"), "{err}");
+        assert!(err.contains("\nsleeper::main(...)\n\t") && l.iter().any(|l| l.starts_with("rip    0x")), "{err}");
+    }
+}
+
+#[test]
 fn sigint_sigterm_sighup_kill_by_that_signal() {
     for (name, num) in [("INT", 2), ("TERM", 15), ("HUP", 1)] {
         let (child, _out) = sleeper("10000");
@@ -196,6 +257,22 @@ fn gotraceback_levels_on_a_panic() {
     let o = run(&mut cmd(&p, &[], &[("GOTRACEBACK", "crash")]));
     assert_eq!(o.status.signal(), Some(6), "{o:?}");
     assert!(stderr(&o).starts_with(&format!("{head}\ngoroutine 1 gp=0x")), "{}", stderr(&o));
+}
+
+#[test]
+fn gotraceback_all_shows_the_other_goroutines_of_a_panic() {
+    // panicgo's goroutine panics while main sleeps: `all` lists main too,
+    // `single` does not. One P, so main is asleep before the goroutine
+    // runs (with two, main may still be running on the other thread).
+    let p = bin!("panicgo");
+    let o = run(&mut cmd(&p, &[], &[("GOTRACEBACK", "all"), ("GOMAXPROCS", "1")]));
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert!(err.contains("\n\ngoroutine 1 [sleep]:\n") && err.contains("\npanicgo::main(...)\n\t"), "{err}");
+    let o = run(&mut cmd(&p, &[], &[("GOTRACEBACK", "single"), ("GOMAXPROCS", "1")]));
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert!(!err.contains("goroutine 1 [") && !err.contains("\npanicgo::main(...)\n"), "{err}");
 }
 
 #[test]
