@@ -280,7 +280,7 @@ macro_rules! boottrace {
 #[cold]
 #[inline(never)]
 pub fn boottrace_line(args: core::fmt::Arguments) {
-    crate::eprintln!("boot: {args}");
+    crate::print::rtprintln!("boot: {args}");
 }
 
 #[cfg(test)]

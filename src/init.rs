@@ -99,7 +99,7 @@ fn do_init1(t: &'static InitTask, tr: &Tracer, path: &mut Path) {
     }
     if tr.on && !t.fns.is_empty() {
         let end = nanotime();
-        let mut w = FdWriter::new(STDERR);
+        let mut w = FdWriter::report(STDERR);
         let mut b1 = [0; 24];
         let mut b2 = [0; 24];
         let _ = writeln!(
@@ -119,7 +119,7 @@ fn do_init1(t: &'static InitTask, tr: &Tracer, path: &mut Path) {
 fn import_cycle(t: &InitTask, path: &Path) -> ! {
     let chain = &path.tasks[..path.len];
     let from = chain.iter().position(|&n| n == t.name).unwrap_or(0);
-    let mut w = FdWriter::new(STDERR);
+    let mut w = FdWriter::report(STDERR);
     let _ = write!(w, "runtime: import cycle: ");
     for name in &chain[from..] {
         let _ = write!(w, "{name} -> ");

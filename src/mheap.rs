@@ -641,7 +641,7 @@ impl HeapLocked {
 /// The heap cannot grow: Go's report, then its fatal error.
 #[cold]
 pub fn out_of_memory(request: usize, inuse: usize) -> ! {
-    crate::eprintln!("runtime: out of memory: cannot allocate {}-byte block ({} in use)", request, inuse);
+    crate::print::rtprintln!("runtime: out of memory: cannot allocate {}-byte block ({} in use)", request, inuse);
     throw("out of memory")
 }
 

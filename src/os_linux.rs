@@ -97,7 +97,7 @@ pub fn checkfds() {
             Ok(_) => continue,
             Err(Errno::BADF) => {}
             Err(e) => {
-                crate::eprintln!(
+                crate::print::rtprintln!(
                     "runtime: unexpected error while checking standard file descriptor {fd}, errno={}",
                     e.raw_os_error()
                 );
@@ -108,14 +108,14 @@ pub fn checkfds() {
             Ok(f) => {
                 let got = f.into_raw_fd(); // kept open for good
                 if got != fd {
-                    crate::eprintln!(
+                    crate::print::rtprintln!(
                         "runtime: opened unexpected file descriptor {got} when attempting to open {fd}"
                     );
                     throw("cannot open standard fds");
                 }
             }
             Err(_) => {
-                crate::eprintln!(
+                crate::print::rtprintln!(
                     "runtime: standard file descriptor {fd} closed, unable to open /dev/null, errno={}",
                     Errno::BADF.raw_os_error()
                 );
@@ -170,9 +170,9 @@ pub fn newosproc(mp: *mut M) {
     rt_sigprocmask(SIG_SETMASK, Some(&old), None);
     if ret < 0 {
         let have = crate::proc::sched.lock.lock().mcount() - 1;
-        crate::eprintln!("runtime: failed to create new OS thread (have {have} already; errno={})", -ret);
+        crate::print::rtprintln!("runtime: failed to create new OS thread (have {have} already; errno={})", -ret);
         if -ret == linux_raw_sys::errno::EAGAIN as i64 {
-            crate::eprintln!("runtime: may need to increase max user processes (ulimit -u)");
+            crate::print::rtprintln!("runtime: may need to increase max user processes (ulimit -u)");
         }
         throw("newosproc");
     }

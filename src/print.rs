@@ -143,3 +143,16 @@ macro_rules! eprintln {
     () => { $crate::print::print_to($crate::print::STDERR, format_args!("\n")) };
     ($($arg:tt)*) => { $crate::print::print_to($crate::print::STDERR, format_args!("{}\n", format_args!($($arg)*))) };
 }
+
+/// The runtime's own diagnostics (`runtime: ...` before a fatal error,
+/// boottrace): a line to standard error through a report writer, so a
+/// broken stderr never turns the runtime's exit into SIGPIPE (Go's runtime
+/// print ignores write errors). The program's `eprintln!` dies of
+/// SIGPIPE there instead, as Go's os.Stderr writes do.
+macro_rules! rtprintln {
+    ($($arg:tt)*) => {{
+        let mut w = $crate::print::FdWriter::report($crate::print::STDERR);
+        let _ = core::fmt::Write::write_fmt(&mut w, format_args!("{}\n", format_args!($($arg)*)));
+    }};
+}
+pub(crate) use rtprintln;

@@ -263,7 +263,7 @@ fn mreserveid(s: &mut SchedLocked) -> i64 {
 /// Go's checkmcount: too many threads is the program's fault.
 fn checkmcount(s: &SchedLocked) {
     if s.mcount() > s.maxmcount {
-        crate::eprintln!("runtime: program exceeds {}-thread limit", s.maxmcount);
+        crate::print::rtprintln!("runtime: program exceeds {}-thread limit", s.maxmcount);
         crate::panic::fatal("thread exhaustion");
     }
 }
@@ -870,7 +870,7 @@ fn casgstatus(gp: *mut G, old: Gstatus, new: Gstatus) {
 
 #[cold]
 fn badgstatus(old: Gstatus, new: Gstatus, cur: u32) -> ! {
-    crate::eprintln!("runtime: casgstatus: oldval={old:?} newval={new:?} (is {:?})", Gstatus::from_u32(cur));
+    crate::print::rtprintln!("runtime: casgstatus: oldval={old:?} newval={new:?} (is {:?})", Gstatus::from_u32(cur));
     throw("casgstatus: bad incoming values")
 }
 
@@ -1880,7 +1880,7 @@ extern "C" fn goexit0(gp: *mut G) -> ! {
         (*mp).curg = ptr::null_mut();
         (*mp).lockedg = ptr::null_mut();
         if (*mp).locked_int != 0 {
-            crate::eprintln!("runtime: invalid m->lockedInt = {}", (*mp).locked_int);
+            crate::print::rtprintln!("runtime: invalid m->lockedInt = {}", (*mp).locked_int);
             throw("internal lockOSThread error");
         }
         (*mp).locked_ext = 0;
@@ -1948,7 +1948,7 @@ pub(crate) fn checkdead(s: &mut SchedLocked) {
         return;
     }
     if run < 0 {
-        crate::eprintln!(
+        crate::print::rtprintln!(
             "runtime: checkdead: nmidle={} nmidlelocked={} mcount={} nmsys={}",
             s.nmidle,
             s.nmidlelocked,
@@ -1967,7 +1967,7 @@ pub(crate) fn checkdead(s: &mut SchedLocked) {
         match Gstatus::from_u32(status) {
             Gstatus::Waiting => waiting += 1,
             Gstatus::Runnable | Gstatus::Running | Gstatus::Syscall => {
-                crate::eprintln!("runtime: checkdead: find g {goid} in status {status}");
+                crate::print::rtprintln!("runtime: checkdead: find g {goid} in status {status}");
                 throw("checkdead: runnable g");
             }
             _ => {}

@@ -164,7 +164,7 @@ fn setsig(sig: u32, handler: usize) {
     // signals 32, 33 and 64 for themselves and refuse them; that is not
     // worth dying for.
     if rt_sigaction(sig, Some(&sa), None) < 0 && handler != SIG_DFL && !matches!(sig, 32 | 33 | 64) {
-        crate::eprintln!("runtime: sigaction({sig}) failed");
+        crate::print::rtprintln!("runtime: sigaction({sig}) failed");
         crate::panic::throw("sigaction failed");
     }
 }

@@ -147,7 +147,7 @@ fn install_guard(guard: *mut c_void) {
     match unsafe { mm::mprotect(guard, GUARD_SIZE, MprotectFlags::empty()) } {
         Ok(()) => {}
         Err(Errno::NOMEM) => {
-            crate::eprintln!(
+            crate::print::rtprintln!(
                 "runtime: cannot map another goroutine stack guard page: the kernel's limit of memory mappings \
                  (vm.max_map_count) is reached; raise it, or use Linux 6.13+ (MADV_GUARD_INSTALL)"
             );

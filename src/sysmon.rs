@@ -158,7 +158,7 @@ pub fn schedtrace_print(detailed: bool) {
     let _ = START.compare_exchange(0, now, Ordering::Relaxed, Ordering::Relaxed);
     let start = START.load(Ordering::Relaxed);
     let s = sched.lock.lock();
-    let mut w = FdWriter::new(STDERR);
+    let mut w = FdWriter::report(STDERR);
     let ps = &allp().ps;
     let _ = write!(
         w,

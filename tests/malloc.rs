@@ -118,6 +118,17 @@ fn out_of_memory_is_gos_fatal_error() {
 }
 
 #[test]
+fn out_of_memory_with_a_broken_stderr_still_exits_2() {
+    // The `runtime: out of memory` line goes out before the report; a
+    // broken pipe there must not turn exit 2 into death by SIGPIPE.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let script = format!("ulimit -v 400000 && exec {}", bin!("oom").display());
+    let st = Command::new("sh").args(["-c", &script]).env_clear().stderr(writer).status().unwrap();
+    assert_eq!(st.code(), Some(2), "{st:?}");
+}
+
+#[test]
 fn too_little_address_space_to_start_is_out_of_memory() {
     // The first heap arena fits, the first stack arena does not.
     let o = under_ulimit(&bin!("hello"), 80_000, "");
