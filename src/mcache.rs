@@ -282,10 +282,10 @@ impl MCache {
     /// given up.
     fn flush(&mut self) {
         self.drop_tiny();
-        for spc in 1..NUM_SPAN_CLASSES {
-            MCENTRAL[spc].release_fresh(spc, &mut self.fresh[spc]);
+        for (spc, central) in MCENTRAL.iter().enumerate().skip(1) {
+            central.release_fresh(spc, &mut self.fresh[spc]);
             if self.lists[spc].n > 0 {
-                MCENTRAL[spc].release(spc, &mut self.lists[spc]);
+                central.release(spc, &mut self.lists[spc]);
             }
         }
     }

@@ -499,7 +499,7 @@ impl HeapLocked {
                 Err(_) => return false,
             }
         };
-        for ai in self.next_arena..self.next_arena + narenas {
+        for slot in &ARENAS[self.next_arena..self.next_arena + narenas] {
             let map = if self.counters.pagemap_sys == 0 {
                 (&raw mut BOOT_PAGEMAP) as usize
             } else {
@@ -507,7 +507,7 @@ impl HeapLocked {
                 map
             };
             self.counters.pagemap_sys += size_of::<HeapArena>();
-            ARENAS[ai].store(map as *mut HeapArena, Ordering::Release);
+            slot.store(map as *mut HeapArena, Ordering::Release);
         }
         self.next_arena += narenas;
         let bytes = narenas * ARENA_SIZE;
