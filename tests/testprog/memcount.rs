@@ -32,19 +32,18 @@ fn main() {
             unsafe { dealloc(PTRS[i], layout) };
         }
         let m2 = gort::read_memstats();
-        gort::println!(
-            "{name} alive: mallocs={} frees={} objects={} heap_alloc={}",
-            m1.mallocs - m0.mallocs,
-            m1.frees - m0.frees,
-            m1.heap_objects as i64 - m0.heap_objects as i64,
-            m1.heap_alloc as i64 - m0.heap_alloc as i64
-        );
-        gort::println!(
-            "{name} freed: mallocs={} frees={} objects={} heap_alloc={}",
-            m2.mallocs - m0.mallocs,
-            m2.frees - m0.frees,
-            m2.heap_objects as i64 - m0.heap_objects as i64,
-            m2.heap_alloc as i64 - m0.heap_alloc as i64
-        );
+        show(name, "alive", &m0, &m1);
+        show(name, "freed", &m0, &m2);
     }
+}
+
+/// One line: how the counters moved from `a` to `b`.
+fn show(name: &str, when: &str, a: &gort::MemStats, b: &gort::MemStats) {
+    gort::println!(
+        "{name} {when}: mallocs={} frees={} objects={} heap_alloc={}",
+        b.mallocs - a.mallocs,
+        b.frees - a.frees,
+        b.heap_objects as i64 - a.heap_objects as i64,
+        b.heap_alloc as i64 - a.heap_alloc as i64
+    );
 }
