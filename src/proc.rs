@@ -319,9 +319,8 @@ fn procresize(s: &mut SchedLocked, nprocs: i32) -> *mut P {
     if n != old.ps.len() {
         // Every P made so far, by id: the live ones, then the retired ones.
         // The first n stay or come back; the rest are spare.
-        let every: Vec<*mut P> = old.ps.iter().chain(old.spare.iter()).copied().collect();
-        let mut ps: Vec<*mut P> = every.iter().copied().take(n).collect();
-        let spare: Vec<*mut P> = every.iter().copied().skip(n).collect();
+        let mut ps: Vec<*mut P> = old.ps.iter().chain(old.spare.iter()).copied().collect();
+        let spare = ps.split_off(n.min(ps.len()));
         for (i, pp) in ps.iter().enumerate().skip(old.ps.len()) {
             // SAFETY: a retired P is Dead, on no list, and empty (pdestroy
             // moved its work, timers, free Gs and cache out).
@@ -549,7 +548,7 @@ pub fn go<F: FnOnce() + Send + 'static>(f: F) {
     // with its stack, none run; here the queued ones run (and die, and
     // their stacks are reused while still in cache) before more are made.
     // SAFETY: this M's P.
-    if unsafe { (*getp()).runq.ring_len() } as usize >= crate::runq::RUNQ_SIZE {
+    if unsafe { (*getp()).runq.is_full() } {
         gosched();
     } else {
         preempt_point();
@@ -1837,7 +1836,7 @@ extern "C" fn gosched_m(gp: *mut G) -> ! {
     dropg();
     let pp = getp();
     // SAFETY: pp is this M's P; only its owner puts on its ring.
-    let room = unsafe { ((*pp).runq.ring_len() as usize) < crate::runq::RUNQ_SIZE };
+    let room = unsafe { !(*pp).runq.is_full() };
     if sched.runqsize.load(Ordering::Relaxed) == 0 && room {
         runqput(pp, gp, false);
     } else {

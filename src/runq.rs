@@ -160,6 +160,12 @@ impl<T> Runq<T> {
         self.tail.load(Ordering::Acquire).wrapping_sub(h)
     }
 
+    /// Whether the ring is full: the next put would spill half of it to
+    /// the overflow. A snapshot; meaningful to the owner.
+    pub fn is_full(&self) -> bool {
+        self.ring_len() as usize >= RUNQ_SIZE
+    }
+
     /// Whether nothing is queued, runnext included (Go's runqempty). The
     /// head, tail and runnext are read until they agree, so a G moving
     /// from runnext to the ring is never missed.
