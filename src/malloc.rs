@@ -30,7 +30,7 @@ use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::mcache::{MCache, NOP_CACHE, TINY_BLOCK, TINY_SIZE};
 use crate::mcentral::elemsize;
-use crate::mheap::{HEAP, MAX_PAGES, SpanState, out_of_memory, span_of};
+use crate::mheap::{HEAP, MAX_PAGES, SpanState, alloc_span_or_throw, span_of};
 use crate::panic::throw;
 use crate::proc::getm;
 use crate::sizeclasses::{PAGE_SHIFT, PAGE_SIZE, npages_for, size_to_class};
@@ -56,15 +56,9 @@ pub static INITTRACE: InitTrace = InitTrace {
 #[unsafe(no_mangle)]
 #[inline(never)]
 pub extern "C" fn mallocinit() {
-    let mut h = HEAP.lock();
-    match h.alloc_span(1, PAGE_SIZE, false) {
-        // SAFETY: the span was just made and is unused.
-        Some((s, _)) => unsafe { h.free_span(s, 0) },
-        None => {
-            drop(h);
-            out_of_memory(PAGE_SIZE, 0)
-        }
-    }
+    let (mut h, s, _) = alloc_span_or_throw(HEAP.lock(), 1, PAGE_SIZE, false);
+    // SAFETY: the span was just made and is unused.
+    unsafe { h.free_span(s, 0) };
 }
 
 /// How a request is served.
@@ -213,12 +207,7 @@ fn alloc_large(layout: Layout, zero: bool) -> *mut u8 {
         Some(n) if n + (align >> PAGE_SHIFT) - 1 <= MAX_PAGES => n,
         _ => return ptr::null_mut(),
     };
-    let mut h = HEAP.lock();
-    let Some((s, dirty)) = h.alloc_span(npages, align, false) else {
-        let inuse = h.counters.inuse;
-        drop(h);
-        out_of_memory(npages << PAGE_SHIFT, inuse)
-    };
+    let (mut h, s, dirty) = alloc_span_or_throw(HEAP.lock(), npages, align, false);
     h.counters.large_nmalloc += 1;
     h.counters.large_alloc += npages << PAGE_SHIFT;
     drop(h);

@@ -18,7 +18,7 @@ use core::ptr;
 
 use crate::lock_futex::Mutex;
 use crate::mcache::{FreeList, Fresh, TINY_BLOCK, TINY_SPANCLASS, tiny_refs_bytes};
-use crate::mheap::{HEAP, MSpan, SpanList, out_of_memory, span_of};
+use crate::mheap::{HEAP, MSpan, SpanList, alloc_span_or_throw, span_of};
 use crate::panic::throw;
 use crate::sizeclasses::{CLASS_TO_NPAGES, CLASS_TO_SIZE, NUM_SIZE_CLASSES, PAGE_SIZE};
 use crate::time::nanotime;
@@ -179,13 +179,7 @@ unsafe fn settle(partial: &mut SpanList, s: *mut MSpan) {
 /// A fresh span of class `spc` from the heap, its objects all free.
 fn new_span(spc: usize) -> *mut MSpan {
     let (size, npages, first) = class_shape(spc);
-    let mut h = HEAP.lock();
-    let Some((s, dirty)) = h.alloc_span(npages, PAGE_SIZE, true) else {
-        let inuse = h.counters.inuse;
-        drop(h);
-        out_of_memory(npages * PAGE_SIZE, inuse)
-    };
-    drop(h);
+    let (_, s, dirty) = alloc_span_or_throw(HEAP.lock(), npages, PAGE_SIZE, true);
     // SAFETY: the span is new and ours; its pages are heap memory.
     unsafe {
         (*s).spanclass = spc;

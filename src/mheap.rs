@@ -36,7 +36,7 @@ use core::sync::atomic::{AtomicPtr, Ordering};
 use rustix::io::Errno;
 use rustix::mm::{self, MapFlags, ProtFlags};
 
-use crate::lock_futex::Mutex;
+use crate::lock_futex::{Mutex, MutexGuard};
 use crate::mgcscavenge::SCAVENGE_AGE_NS;
 use crate::panic::throw;
 use crate::sizeclasses::{PAGE_SHIFT, PAGE_SIZE};
@@ -635,6 +635,25 @@ impl HeapLocked {
     /// Free pages that the program has dirtied.
     pub fn idle_unreleased(&self) -> usize {
         self.counters.sys - self.counters.inuse - self.counters.released
+    }
+}
+
+/// `h.alloc_span`, or Go's out-of-memory death when the heap cannot grow
+/// (after letting go of the lock). Returns the guard with the span, for
+/// callers with more to do under the lock.
+pub fn alloc_span_or_throw(
+    mut h: MutexGuard<'_, HeapLocked>,
+    npages: usize,
+    align: usize,
+    small: bool,
+) -> (MutexGuard<'_, HeapLocked>, *mut MSpan, bool) {
+    match h.alloc_span(npages, align, small) {
+        Some((s, dirty)) => (h, s, dirty),
+        None => {
+            let inuse = h.counters.inuse;
+            drop(h);
+            out_of_memory(npages << PAGE_SHIFT, inuse)
+        }
     }
 }
 
