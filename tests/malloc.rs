@@ -138,6 +138,14 @@ fn too_little_address_space_to_start_is_out_of_memory() {
 }
 
 #[test]
+fn an_alignment_past_the_heap_panics_too() {
+    let o = run(&mut cmd(&bin!("oom"), &["bigalign"], &[]));
+    let err = stderr(&o);
+    assert_eq!(code(&o), 2, "{err}");
+    assert!(err.starts_with("panic: memory allocation of 8192 bytes failed\n\ngoroutine 1 [running]:\n"), "{err}");
+}
+
+#[test]
 fn a_request_larger_than_the_heap_can_be_panics() {
     let o = run(&mut cmd(&bin!("oom"), &["huge"], &[]));
     let err = stderr(&o);
